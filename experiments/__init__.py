@@ -1,0 +1,1 @@
+"""Command-line entry points (thin Hydra apps): run, compare, sweep, sensitivity, benchmark."""

@@ -1,0 +1,29 @@
+"""One replication of one scenario: ``python -m experiments.run scenario=merge_offices seed=3``.
+
+Writes a run folder (results/run/<timestamp>/): manifest.json, timeseries.parquet,
+events.parquet, summary.csv, figures/*.png, report.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import hydra
+from hydra.core.hydra_config import HydraConfig
+from omegaconf import DictConfig
+
+from experiments._cli import run_cli
+from sim.api import simulate, to_sim_config
+from sim.reporting import write_single_run
+
+
+@hydra.main(config_path="../configs", config_name="config", version_base=None)
+def main(cfg: DictConfig) -> None:
+    sim_cfg = to_sim_config(cfg)
+    out = Path(HydraConfig.get().runtime.output_dir)
+    write_single_run(out, sim_cfg, lambda: simulate(sim_cfg))
+    print(f"run folder: {out}")
+
+
+if __name__ == "__main__":
+    run_cli(main)

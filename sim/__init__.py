@@ -1,0 +1,18 @@
+"""cadresim: an agent-based model of a Vietnamese province's cadres under the
+Conclusion 34-KL/TW pilot mergers (see README.md)."""
+
+from sim import rules
+from sim.api import load_config, org_counts, simulate, synthetic_roster
+from sim.config import ConfigError, SimConfig
+from sim.errors import InputError
+
+__all__ = [
+    "ConfigError",
+    "InputError",
+    "SimConfig",
+    "load_config",
+    "org_counts",
+    "rules",
+    "simulate",
+    "synthetic_roster",
+]

@@ -1,0 +1,329 @@
+"""Typed configuration: the schema of every parameter.
+
+The dataclasses here are registered in Hydra's ConfigStore (see :func:`register`), so a
+composed config is checked against them at composition time: an unknown key or a wrong
+type fails before any simulation starts. Values and their sources live in the YAML files
+under ``configs/``; ranges are checked in ``__post_init__``. The model only ever sees
+these dataclasses, never a DictConfig.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from sim.calendar import parse_month
+
+SCENARIO_NAMES = [
+    "baseline",
+    "concurrent_heads",
+    "merge_party_state",
+    "mass_mobilisation_front",
+    "enterprise_bloc",
+    "merge_departments",
+    "merge_offices",
+    "all_pilots",
+    "thai_binh_2019",
+    "reform_2025",
+]
+SECTORS = ("party", "state", "front", "assembly")
+N_RANKS = 7
+LATEST_END = "2035-12"
+
+
+class ConfigError(ValueError):
+    """A configuration value is wrong; the message names the key and what is valid."""
+
+
+def _check_prob(where: str, value: float) -> None:
+    if not 0.0 <= float(value) <= 1.0:
+        raise ConfigError(f"{where} = {value} is not a probability in [0, 1]")
+
+
+def _check_nonneg(where: str, value: float) -> None:
+    if value < 0:
+        raise ConfigError(f"{where} = {value} must be >= 0")
+
+
+def _check_choice(where: str, value: str, valid: tuple[str, ...] | list[str]) -> None:
+    if value not in valid:
+        raise ConfigError(f"{where} = {value!r} is not valid; choose one of: {', '.join(valid)}")
+
+
+def _check_rank_list(where: str, values: list, n: int = N_RANKS) -> None:
+    if len(values) != n:
+        raise ConfigError(f"{where} needs {n} values (one per rank 0..{n - 1}), got {len(values)}")
+
+
+# --------------------------------------------------------------------------- organisation
+@dataclass
+class UnitSpec:
+    """A unit template: instantiated once at the province, or once per district."""
+
+    key: str = "???"  # unique within its level, e.g. "home_affairs"
+    name: str = "???"  # English name
+    sector: str = "state"  # party | state | front | assembly
+    function: str = "???"  # function tag used to pair units for mergers
+    head_rank: int = 4  # rank of the head post (see README: the rank ladder)
+    deputy_rank: int = 3  # rank of deputy posts
+    deputies: int = 2  # deputy quota (persons)
+    divisions: int = 0  # internal divisions, each with a head (rank 2) and deputies (rank 1)
+    division_deputies: int = 1  # deputies per division
+    specialists: int = 0  # specialist posts (rank 0)
+    head_key: bool = True  # the head post is a key post (succession planning)
+    head_non_local: bool = False  # non-local rule applies to the head (Reg. 98 / 65)
+    psc_remit: bool = True  # leaders managed by the provincial Standing Committee
+
+    def __post_init__(self) -> None:
+        where = f"unit '{self.key}'"
+        _check_choice(f"{where}.sector", self.sector, SECTORS)
+        if not 0 <= self.deputy_rank < self.head_rank < N_RANKS:
+            raise ConfigError(
+                f"{where}: need 0 <= deputy_rank < head_rank < {N_RANKS}, "
+                f"got deputy_rank={self.deputy_rank}, head_rank={self.head_rank}"
+            )
+        for name in ("deputies", "divisions", "division_deputies", "specialists"):
+            _check_nonneg(f"{where}.{name}", getattr(self, name))
+        if self.divisions and self.deputy_rank <= 2:
+            raise ConfigError(f"{where}: a unit with divisions needs deputy_rank >= 3")
+
+
+@dataclass
+class DistrictSpec:
+    code: str = "???"  # short code used in unit ids, e.g. "QP"
+    name: str = "???"
+    kind: str = "district"  # district | city
+
+
+@dataclass
+class PopulationSpec:
+    """Parameters of the synthetic starting roster (all estimates unless stated)."""
+
+    age_mean_by_rank: list[float] = field(default_factory=lambda: [40, 44, 47, 50, 52, 53, 55])
+    age_sd_by_rank: list[float] = field(default_factory=lambda: [12, 7, 6, 5, 4, 4, 3])
+    min_age: int = 23  # years; graduates enter around 22-23
+    women_share_by_rank: list[float] = field(
+        default_factory=lambda: [0.45, 0.30, 0.25, 0.21, 0.15, 0.13, 0.10]
+    )
+    max_months_in_rank: int = 120
+    local_share: float = 0.8  # district cadres whose home is their district
+    non_local_share_2018: float = 0.5  # non-local-rule posts held by non-locals in 2018
+    competence_rank_shift: float = 0.25  # latent competence mean rises per rank
+    vacancy_rate_leaders: float = 0.05  # share of leader posts vacant at the start
+    vacancy_rate_staff: float = 0.04  # share of other posts vacant at the start
+
+    def __post_init__(self) -> None:
+        for name in ("age_mean_by_rank", "age_sd_by_rank", "women_share_by_rank"):
+            _check_rank_list(f"org.population.{name}", getattr(self, name))
+        for i, v in enumerate(self.women_share_by_rank):
+            _check_prob(f"org.population.women_share_by_rank[{i}]", v)
+        for name in ("local_share", "non_local_share_2018", "vacancy_rate_leaders", "vacancy_rate_staff"):
+            _check_prob(f"org.population.{name}", getattr(self, name))
+
+
+@dataclass
+class OrgConfig:
+    name: str = "???"
+    province: str = "???"
+    districts: list[DistrictSpec] = field(default_factory=list)
+    province_units: list[UnitSpec] = field(default_factory=list)
+    district_units: list[UnitSpec] = field(default_factory=list)
+    population: PopulationSpec = field(default_factory=PopulationSpec)
+
+    def __post_init__(self) -> None:
+        codes = [d.code for d in self.districts]
+        dup = sorted({c for c in codes if codes.count(c) > 1})
+        if dup:
+            raise ConfigError(f"org.districts: duplicate district code(s) {', '.join(dup)}")
+        for level in ("province_units", "district_units"):
+            keys = [u.key for u in getattr(self, level)]
+            dup = sorted({k for k in keys if keys.count(k) > 1})
+            if dup:
+                raise ConfigError(f"org.{level}: duplicate unit key(s) {', '.join(dup)}")
+
+
+# --------------------------------------------------------------------------- policy
+@dataclass
+class ExitSpec:
+    """Other exits: annual probability by age band, times a multiplier by rank."""
+
+    band_lower_ages: list[int] = field(default_factory=lambda: [18, 30, 40, 50])
+    annual_rates: list[float] = field(default_factory=lambda: [0.015, 0.008, 0.005, 0.004])
+    rank_multipliers: list[float] = field(default_factory=lambda: [1.0, 0.8, 0.7, 0.6, 0.5, 0.5, 0.5])
+
+    def __post_init__(self) -> None:
+        if len(self.band_lower_ages) != len(self.annual_rates):
+            raise ConfigError("policy.exits: band_lower_ages and annual_rates differ in length")
+        if list(self.band_lower_ages) != sorted(self.band_lower_ages):
+            raise ConfigError("policy.exits.band_lower_ages must be increasing")
+        for i, r in enumerate(self.annual_rates):
+            if not 0.0 <= r < 1.0:
+                raise ConfigError(f"policy.exits.annual_rates[{i}] = {r} must be in [0, 1)")
+        _check_rank_list("policy.exits.rank_multipliers", self.rank_multipliers)
+        for i, m in enumerate(self.rank_multipliers):
+            _check_nonneg(f"policy.exits.rank_multipliers[{i}]", m)
+
+
+@dataclass
+class AppointmentSpec:
+    min_months_left: int = 60  # Reg. 105-QĐ/TW: a full term of working age at promotion
+    min_months_in_post: int = 24  # 2025 rule for public employees (default; medium confidence)
+    term_months: int = 60  # Reg. 105-QĐ/TW: 5-year term
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            _check_nonneg(f"policy.appointment.{f.name}", getattr(self, f.name))
+        if self.term_months == 0:
+            raise ConfigError("policy.appointment.term_months must be > 0")
+
+
+@dataclass
+class SelectionSpec:
+    rule: str = "merit"  # merit | seniority | random
+    noise_sd: float = 0.5  # sd of the noise on observed competence (estimate)
+
+    def __post_init__(self) -> None:
+        _check_choice("policy.selection.rule", self.rule, ("merit", "seniority", "random"))
+        _check_nonneg("policy.selection.noise_sd", self.noise_sd)
+
+
+@dataclass
+class VacancySpec:
+    fill_probability_leader: float = 0.4  # per month a vacant head/deputy post is filled (estimate)
+    fill_probability_division: float = 0.5  # per month, division head/deputy posts (estimate)
+    fill_probability_entry: float = 0.2  # per month, a specialist post is recruited to (estimate)
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            _check_prob(f"policy.vacancy.{f.name}", getattr(self, f.name))
+
+
+@dataclass
+class RecruitmentSpec:
+    age_min: int = 23  # years at entry (estimate)
+    age_max: int = 32  # years at entry (estimate)
+    women_share: float = 0.48  # women in public-sector employment 2016 (OECD/ADB), BRIEF §8
+
+    def __post_init__(self) -> None:
+        _check_prob("policy.recruitment.women_share", self.women_share)
+        if not 18 <= self.age_min <= self.age_max <= 50:
+            raise ConfigError(
+                f"policy.recruitment: need 18 <= age_min <= age_max <= 50, got "
+                f"{self.age_min}..{self.age_max}"
+            )
+
+
+@dataclass
+class SeniorExtensionSpec:
+    enabled: bool = False  # Decree 83/2022: listed senior posts may serve to 65 (M) / 60 (F)
+    min_rank: int = 6
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min_rank < N_RANKS:
+            raise ConfigError(f"policy.senior_extension.min_rank must be 0..{N_RANKS - 1}")
+
+
+@dataclass
+class PolicyConfig:
+    retirement_rule: str = "decree_135"  # decree_135 | labour_code_2012
+    senior_extension: SeniorExtensionSpec = field(default_factory=SeniorExtensionSpec)
+    exits: ExitSpec = field(default_factory=ExitSpec)
+    appointment: AppointmentSpec = field(default_factory=AppointmentSpec)
+    selection: SelectionSpec = field(default_factory=SelectionSpec)
+    vacancy: VacancySpec = field(default_factory=VacancySpec)
+    recruitment: RecruitmentSpec = field(default_factory=RecruitmentSpec)
+
+    def __post_init__(self) -> None:
+        _check_choice("policy.retirement_rule", self.retirement_rule, ("decree_135", "labour_code_2012"))
+
+
+# --------------------------------------------------------------------------- scenario
+@dataclass
+class ActionSpec:
+    """One dated restructuring action (see sim/restructuring.py)."""
+
+    kind: str = "???"  # concurrent_head | merge | split | abolish_level
+    month: str = "???"  # YYYY-MM, effective month
+    level: str = "province"  # province | district | both
+    units: list[str] = field(default_factory=list)  # unit keys at that level
+    districts: Any = "all"  # "all", a number chosen with the seed, or a list of codes
+    new_key: str | None = None  # key of the merged unit (default: first + "_merged")
+    new_name: str | None = None
+    deputies: int | None = None  # deputy quota of the merged unit (default: legal + n - 1)
+    note: str = ""
+
+
+@dataclass
+class ScenarioConfig:
+    name: str = "baseline"
+    description: str = ""
+    source: str = ""
+    actions: list[ActionSpec] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- experiments
+@dataclass
+class BenchmarkSpec:
+    replications: int = 20  # timed replications of the default province
+    boltzmann_steps: int = 20  # steps of Mesa's Boltzmann wealth example at the same agent count
+    compare_replications: int = 0  # >0: also time a comparison of all scenarios x this many
+
+    def __post_init__(self) -> None:
+        if self.replications < 1 or self.boltzmann_steps < 1:
+            raise ConfigError("benchmark.replications and benchmark.boltzmann_steps must be >= 1")
+        _check_nonneg("benchmark.compare_replications", self.compare_replications)
+
+
+# --------------------------------------------------------------------------- top level
+@dataclass
+class SimConfig:
+    seed: int = 0
+    start: str = "2018-09"
+    end: str = "2025-12"
+    roster: str | None = None  # path to a roster CSV; null = synthetic population
+    org: OrgConfig = field(default_factory=OrgConfig)
+    scenario: ScenarioConfig = field(default_factory=ScenarioConfig)
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
+    # used by experiments.compare
+    scenarios: list[str] = field(default_factory=lambda: list(SCENARIO_NAMES))
+    replications: int = 20
+    workers: int = 0  # processes for comparisons; 0 = all local cores
+    benchmark: BenchmarkSpec = field(default_factory=BenchmarkSpec)
+
+    def __post_init__(self) -> None:
+        if self.seed < 0:
+            raise ConfigError(f"seed = {self.seed} must be >= 0")
+        try:
+            s, e = parse_month(self.start), parse_month(self.end)
+        except ValueError as err:
+            raise ConfigError(f"start/end: {err}") from None
+        if s >= e:
+            raise ConfigError(f"start ({self.start}) must be before end ({self.end})")
+        if e > parse_month(LATEST_END):
+            raise ConfigError(f"end ({self.end}) is later than {LATEST_END}, the model's limit")
+        if s < parse_month("2000-01"):
+            raise ConfigError(f"start ({self.start}) is before 2000-01")
+        bad = [n for n in self.scenarios if n not in SCENARIO_NAMES]
+        if bad:
+            raise ConfigError(
+                f"scenarios: unknown name(s) {', '.join(bad)}; valid: {', '.join(SCENARIO_NAMES)}"
+            )
+        if self.replications < 1:
+            raise ConfigError(f"replications = {self.replications} must be >= 1")
+        _check_nonneg("workers", self.workers)
+
+    @property
+    def start_index(self) -> int:
+        return parse_month(self.start)
+
+    @property
+    def end_index(self) -> int:
+        return parse_month(self.end)
+
+
+def register() -> None:
+    """Register the schema with Hydra's ConfigStore (idempotent)."""
+    from hydra.core.config_store import ConfigStore
+
+    cs = ConfigStore.instance()
+    cs.store(name="sim_schema", node=SimConfig)

@@ -1,0 +1,73 @@
+"""What is measured each month.
+
+Stocks are numpy reductions over the posts arrays (a few hundred leader posts), flows
+are running counters kept by the model as events happen; nothing here loops over the
+population in Python.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.org import HEAD
+
+# flows: counted during the month; stocks: measured at the end of the month
+FLOW_COLUMNS = ["recruits", "exits", "retirements", "other_exits", "promotions"]
+STOCK_COLUMNS = [
+    "headcount",
+    "units",
+    "leader_posts",
+    "leaders",
+    "heads",
+    "deputies",
+    "vacant_leader_posts",
+    "leaders_women_share",
+    "leaders_under40_share",
+    "leaders_mean_age",
+]
+COLUMNS = STOCK_COLUMNS + FLOW_COLUMNS
+
+
+def _leader_posts(model) -> np.ndarray:
+    """Active head and deputy posts (cached until the organisation changes)."""
+    org = model.org
+    cache = getattr(model, "_leader_cache", None)
+    if cache is None or cache[0] != org.version:
+        n = org.n_posts
+        ids = np.flatnonzero(org.post_active[:n] & (org.post_kind[:n] <= 1))
+        units = sum(1 for u in org.units if u.active)
+        cache = (org.version, ids, units)
+        model._leader_cache = cache
+    return cache[1], cache[2]
+
+
+def collect_month(model, m: int) -> dict[str, float]:
+    """One timeseries row (without the month label)."""
+    org = model.org
+    lp, n_units = _leader_posts(model)
+    holders = org.post_holder[lp]
+    filled = holders >= 0
+    h = holders[filled]
+    n_leaders = len(h)
+    heads = int(np.count_nonzero(org.post_kind[lp][filled] == HEAD))
+    if n_leaders:
+        age = (m - model.birth[h]) / 12.0
+        women = float(np.count_nonzero(model.female[h])) / n_leaders
+        under40 = float(np.count_nonzero(age < 40.0)) / n_leaders
+        mean_age = float(age.mean())
+    else:
+        women = under40 = mean_age = float("nan")
+    row = {
+        "headcount": model.headcount,
+        "units": n_units,
+        "leader_posts": len(lp),
+        "leaders": n_leaders,
+        "heads": heads,
+        "deputies": n_leaders - heads,
+        "vacant_leader_posts": len(lp) - n_leaders,
+        "leaders_women_share": women,
+        "leaders_under40_share": under40,
+        "leaders_mean_age": mean_age,
+    }
+    row.update(model.flows)
+    return row

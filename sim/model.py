@@ -1,0 +1,553 @@
+"""CadreModel: the province's cadres, month by month.
+
+Each step is one month and reads, in order: dated events (restructuring actions) →
+exits (statutory retirement in the exact month, other exits) → end of appointment terms
+→ vacancy filling (top-down vacancy chains ending in recruitment) → data collection.
+
+Speed: the work in a month is proportional to what happens in it. Retirement months are
+known when a cadre is created and kept in month buckets; other exits are waiting times
+(see sim/rules/exits.py) kept in the same way; candidates are indexed by (unit, rank)
+and (area, rank); monthly metrics are numpy reductions over posts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import mesa
+import numpy as np
+
+from sim.agents import Cadre
+from sim.calendar import format_month, parse_month
+from sim.config import SimConfig
+from sim.metrics import COLUMNS, collect_month
+from sim.org import DEPUTY, HEAD, LEADER_KINDS, PROVINCE_AREA, SPECIALIST, Org
+from sim.roster import Population, generate_population, load_roster
+from sim.rules import selection
+from sim.rules.eligibility import reappointment, term_end
+from sim.rules.exits import MAX_AGE_MONTHS, cumulative_hazard_table
+from sim.rules.retirement import extended_retirement_index, retirement_index, retirement_month_index
+
+# Named random streams, one per process (common random numbers across scenarios).
+STREAMS = (
+    "population",
+    "exits",
+    "vacancy",
+    "selection",
+    "recruitment",
+    "restructuring",
+    "transition",
+    "pool",
+    "rotation",
+)
+NEVER = 10**9
+
+
+def make_streams(seed: int) -> dict[str, np.random.Generator]:
+    """One independent generator per named process, all from one root seed."""
+    children = np.random.SeedSequence(int(seed)).spawn(len(STREAMS))
+    return {name: np.random.default_rng(ss) for name, ss in zip(STREAMS, children)}
+
+
+def _extend_buckets(buckets: dict[int, list[int]], months: np.ndarray, idx: np.ndarray) -> None:
+    """Append each idx to buckets[month], grouped with one sort (not a Python loop per cadre)."""
+    if len(idx) == 0:
+        return
+    order = np.argsort(months, kind="stable")
+    keys, starts = np.unique(months[order], return_index=True)
+    for key, group in zip(keys.tolist(), np.split(idx[order], starts[1:])):
+        buckets[key].extend(group.tolist())
+
+
+def _extend_sets(index: dict[tuple[int, int], set[int]], a: np.ndarray, b: np.ndarray, idx: np.ndarray) -> None:
+    """Add each idx to index[(a, b)], grouped with one sort."""
+    if len(idx) == 0:
+        return
+    code = a * 16 + b
+    order = np.argsort(code, kind="stable")
+    keys, starts = np.unique(code[order], return_index=True)
+    for key, group in zip(keys.tolist(), np.split(idx[order], starts[1:])):
+        index[(key // 16, key % 16)].update(group.tolist())
+
+
+class CadreModel(mesa.Model):
+    """A province's cadre corps under a restructuring scenario.
+
+    Args:
+        config: a composed :class:`sim.config.SimConfig`; when omitted it is composed
+            from ``configs/`` with the keyword parameters below as overrides.
+        scenario: scenario name (config group ``scenario``), e.g. ``"merge_offices"``.
+        seed: root seed of the named random streams (also accepted as ``rng`` when it
+            is an int, as ``mesa.batch_run(..., rng=[...])`` passes it).
+        start, end: "YYYY-MM" horizon overrides.
+        overrides: further Hydra overrides, e.g. ``["policy.selection.rule=random"]``.
+    """
+
+    def __init__(
+        self,
+        config: SimConfig | None = None,
+        *,
+        scenario: str | None = None,
+        seed: int | None = None,
+        rng=None,
+        start: str | None = None,
+        end: str | None = None,
+        overrides: list[str] | tuple[str, ...] = (),
+    ):
+        if seed is None and isinstance(rng, (int, np.integer)):
+            seed = int(rng)
+        if config is None:
+            from sim.api import load_config
+
+            ov = list(overrides)
+            if scenario is not None:
+                ov.append(f"scenario={scenario}")
+            if start is not None:
+                ov.append(f"start={start}")
+            if end is not None:
+                ov.append(f"end={end}")
+            if seed is not None:
+                ov.append(f"seed={seed}")
+            config = load_config(ov)
+        elif scenario is not None and scenario != config.scenario.name:
+            raise ValueError(
+                f"scenario={scenario!r} disagrees with config.scenario.name={config.scenario.name!r}"
+            )
+        self.cfg = config
+        self.seed = int(config.seed if seed is None else seed)
+        super().__init__(rng=self.seed)
+        self.scenario_name = config.scenario.name
+        self.streams = make_streams(self.seed)
+        self.start = config.start_index
+        self.end = config.end_index
+        self.month = self.start
+        pol = config.policy
+        self.policy = pol
+        self.org = Org(config.org)
+
+        self.events: list[tuple] = []
+        self._ret_bucket: dict[int, list[int]] = defaultdict(list)
+        self._exit_bucket: dict[int, list[int]] = defaultdict(list)
+        self._term_bucket: dict[int, list[int]] = defaultdict(list)
+        self._dated: dict[int, list] = defaultdict(list)
+        self.by_unit_rank: dict[tuple[int, int], set[int]] = defaultdict(set)
+        self.by_area_rank: dict[tuple[int, int], set[int]] = defaultdict(set)
+        self.vacancies: list[set[int]] = [set() for _ in range(7)]
+        self.cadre_ids: list[str] = []
+        self.agents_by_idx: list[Cadre | None] = []
+        self._cum_haz = cumulative_hazard_table(
+            pol.exits.band_lower_ages, pol.exits.annual_rates, pol.exits.rank_multipliers
+        )
+        self._alloc(0)
+        self.headcount = 0
+        self.flows = dict.fromkeys(("recruits", "exits", "retirements", "other_exits", "promotions"), 0)
+        self.totals = dict.fromkeys(self.flows, 0)
+
+        if config.roster is not None:
+            pop = load_roster(config.roster, self.org, config, self.streams["population"])
+        else:
+            pop = generate_population(self.org, config, self.streams["population"])
+        self._add_population(pop)
+        self.initial_headcount = self.headcount
+        self.initial_ages = self.age_table()
+
+        self.datacollector = mesa.DataCollector(model_reporters={c: c for c in COLUMNS})
+        self.running = True
+
+    # ------------------------------------------------------------------ storage
+    _ARRAYS = {
+        "birth": (np.int64, 0),
+        "female": (bool, False),
+        "home": (np.int16, 0),
+        "entry": (np.int64, 0),
+        "competence": (np.float64, 0.0),
+        "ret": (np.int64, NEVER),
+        "haz_target": (np.float64, 0.0),
+        "exit_month": (np.int64, NEVER),
+        "post": (np.int64, -1),
+        "rank": (np.int8, 0),
+        "unit": (np.int32, -1),
+        "post_since": (np.int64, 0),
+        "rank_since": (np.int64, 0),
+        "head_terms": (np.int16, 0),
+        "term_end": (np.int64, NEVER),
+        "active": (bool, False),
+    }
+
+    def _alloc(self, need: int) -> None:
+        cap = getattr(self, "_cap", 0)
+        if need <= cap and cap:
+            return
+        new_cap = max(need, 2 * cap, 256)
+        for name, (dtype, fill) in self._ARRAYS.items():
+            new = np.full(new_cap, fill, dtype=dtype)
+            if cap:
+                new[:cap] = getattr(self, name)
+            setattr(self, name, new)
+        self._cap = new_cap
+        self.n = getattr(self, "n", 0)
+
+    def _add_population(self, pop: Population) -> None:
+        n0, k = self.n, len(pop)
+        self._alloc(n0 + k + max(256, k // 2))
+        idx = np.arange(n0, n0 + k)
+        org = self.org
+        self.birth[idx] = pop.birth
+        self.female[idx] = pop.female
+        self.home[idx] = pop.home
+        self.entry[idx] = pop.entry
+        self.competence[idx] = pop.competence
+        self.post[idx] = pop.post
+        rank = org.post_rank[pop.post].astype(np.int64)
+        self.rank[idx] = rank
+        self.unit[idx] = org.post_unit[pop.post]
+        self.post_since[idx] = pop.post_since
+        self.rank_since[idx] = pop.rank_since
+        self.head_terms[idx] = pop.head_terms
+        self.active[idx] = True
+        ret = retirement_month_index(pop.birth, pop.female, self.policy.retirement_rule)
+        ext = self.policy.senior_extension
+        if ext.enabled:
+            senior = rank >= ext.min_rank
+            ret = np.where(senior, extended_retirement_index(pop.birth, pop.female, ret), ret)
+        self.ret[idx] = ret
+        # other exits: an exponential hazard budget per cadre (see sim/rules/exits.py)
+        budget = self.streams["exits"].exponential(1.0, k)
+        age = np.clip(self.start - pop.birth, 0, MAX_AGE_MONTHS)
+        target = self._cum_haz[rank, age] + budget
+        self.haz_target[idx] = target
+        exit_age = np.empty(k, np.int64)
+        for r in np.unique(rank):
+            sel = rank == r
+            exit_age[sel] = np.searchsorted(self._cum_haz[r], target[sel], side="left")
+        exit_month = np.maximum(pop.birth + exit_age, self.start)
+        self.exit_month[idx] = np.where(exit_month < ret, exit_month, NEVER)
+        org.post_holder[pop.post] = idx
+        self.n = n0 + k
+        self.cadre_ids.extend(pop.cadre_id.tolist())
+        self.agents_by_idx.extend(Cadre(self, i) for i in idx.tolist())
+        _extend_buckets(self._ret_bucket, self.ret[idx], idx)
+        em = self.exit_month[idx]
+        has_exit = em != NEVER
+        _extend_buckets(self._exit_bucket, em[has_exit], idx[has_exit])
+        unit = self.unit[idx].astype(np.int64)
+        area = org.post_area[pop.post].astype(np.int64)
+        _extend_sets(self.by_unit_rank, unit, rank, idx)
+        _extend_sets(self.by_area_rank, area, rank, idx)
+        leader = np.isin(org.post_kind[pop.post], LEADER_KINDS)
+        for i, since in zip(idx[leader].tolist(), pop.post_since[leader].tolist()):
+            self._start_term(i, since)
+        self.headcount += k
+        held = np.zeros(org.n_posts, bool)
+        held[pop.post] = True
+        for p in np.flatnonzero(org.post_active[: org.n_posts] & ~held).tolist():
+            self.vacancies[int(org.post_rank[p])].add(p)
+
+    # ------------------------------------------------------------------ the month
+    def step(self) -> None:
+        """One month: dated events, exits, term ends, vacancy filling, data collection."""
+        m = self.month
+        for key in self.flows:
+            self.flows[key] = 0
+        for action in self._dated.pop(m, ()):
+            action(self, m)
+        self._process_exits(m)
+        self._process_term_ends(m)
+        self._fill_vacancies(m)
+        self._record(m)
+        self.month += 1
+        if self.month > self.end:
+            self.running = False
+
+    def run(self) -> CadreModel:
+        """Run to the end of the horizon."""
+        while self.running:
+            self.step()
+        return self
+
+    def schedule(self, month: int, action) -> None:
+        """Run ``action(model, month)`` at the start of ``month`` (dated event queue)."""
+        self._dated[month].append(action)
+
+    # ------------------------------------------------------------------ exits
+    def _process_exits(self, m: int) -> None:
+        for i in self._ret_bucket.pop(m, ()):
+            if self.active[i] and self.ret[i] == m:
+                self.remove_cadre(i, "retirement", m)
+        for i in self._exit_bucket.pop(m, ()):
+            if self.active[i] and self.exit_month[i] == m:
+                self.remove_cadre(i, "exit", m)
+
+    def remove_cadre(self, i: int, kind: str, m: int) -> None:
+        """A cadre leaves the payroll (retirement, other exit, early retirement)."""
+        self._record_event(m, kind, i)
+        self._leave_post(i)
+        self.active[i] = False
+        self.headcount -= 1
+        self.flows["exits"] += 1
+        if kind == "retirement":
+            self.flows["retirements"] += 1
+        elif kind == "exit":
+            self.flows["other_exits"] += 1
+        agent = self.agents_by_idx[i]
+        if agent is not None:
+            agent.remove()
+            self.agents_by_idx[i] = None
+
+    # ------------------------------------------------------------------ posts
+    def _leave_post(self, i: int) -> None:
+        """Take cadre i out of its post; the post becomes a vacancy if still active."""
+        org = self.org
+        p = int(self.post[i])
+        r = int(self.rank[i])
+        u = int(self.unit[i])
+        if u >= 0:
+            self.by_unit_rank[(u, r)].discard(i)
+            self.by_area_rank[(int(org.units[u].area), r)].discard(i)
+        if p >= 0:
+            org.post_holder[p] = -1
+            if org.post_active[p]:
+                self.vacancies[int(org.post_rank[p])].add(p)
+        self.post[i] = -1
+        self.term_end[i] = NEVER
+
+    def _take_post(self, i: int, p: int, m: int) -> None:
+        """Put cadre i (holding no post) into vacant post p."""
+        org = self.org
+        r_new = int(org.post_rank[p])
+        r_old = int(self.rank[i])
+        if r_new != r_old:
+            self._retarget_exit(i, r_old, r_new, m)
+            self.rank[i] = r_new
+            self.rank_since[i] = m
+            ext = self.policy.senior_extension
+            if ext.enabled and r_new >= ext.min_rank:
+                new_ret = int(extended_retirement_index(self.birth[i], self.female[i], self.ret[i]))
+                if new_ret != self.ret[i]:
+                    self.ret[i] = new_ret
+                    self._ret_bucket[new_ret].append(i)
+        u = int(org.post_unit[p])
+        self.post[i] = p
+        self.unit[i] = u
+        self.post_since[i] = m
+        org.post_holder[p] = i
+        self.vacancies[r_new].discard(p)
+        self.by_unit_rank[(u, r_new)].add(i)
+        self.by_area_rank[(int(org.units[u].area), r_new)].add(i)
+        if org.post_kind[p] in LEADER_KINDS:
+            self.head_terms[i] = 0
+            self._start_term(i, m)
+
+    def move_cadre(self, i: int, p: int, m: int, kind: str) -> None:
+        """Move cadre i from its post (if any) into vacant post p, recording an event."""
+        self._leave_post(i)
+        self._take_post(i, p, m)
+        self._record_event(m, kind, i)
+
+    def _retarget_exit(self, i: int, r_old: int, r_new: int, m: int) -> None:
+        """Keep the unused hazard budget across a rank change (memoryless exits)."""
+        age = min(max(m - int(self.birth[i]), 0), MAX_AGE_MONTHS)
+        remaining = self.haz_target[i] - self._cum_haz[r_old, age]
+        target = self._cum_haz[r_new, age] + remaining
+        self.haz_target[i] = target
+        exit_age = int(np.searchsorted(self._cum_haz[r_new], target, side="left"))
+        em = max(int(self.birth[i]) + exit_age, m + 1)
+        em = em if em < self.ret[i] else NEVER
+        if em != self.exit_month[i]:
+            self.exit_month[i] = em
+            if em != NEVER:
+                self._exit_bucket[em].append(i)
+
+    def _start_term(self, i: int, appointed: int) -> None:
+        """Schedule the end of the current appointment term (5 years, Reg. 105).
+
+        For an appointment made before the start, the current term is the one that
+        contains the start month. A term never runs past retirement.
+        """
+        t = self.policy.appointment.term_months
+        end = appointed + t * ((self.month - appointed) // t + 1)
+        end = term_end(end - t, int(self.ret[i]), t)
+        self.term_end[i] = end
+        self._term_bucket[end].append(i)
+
+    def _process_term_ends(self, m: int) -> None:
+        for i in self._term_bucket.pop(m, ()):
+            if not self.active[i] or self.term_end[i] != m or self.post[i] < 0:
+                continue
+            kind, new_end = reappointment(m, int(self.ret[i]), self.policy.appointment.term_months)
+            if self.org.post_kind[self.post[i]] == HEAD:
+                self.head_terms[i] += 1
+            if new_end > m:
+                self.term_end[i] = new_end
+                self._term_bucket[new_end].append(i)
+            self._record_event(m, kind, i)
+
+    # ------------------------------------------------------------------ vacancies
+    def _fill_vacancies(self, m: int) -> None:
+        """Top-down: each promotion opens a vacancy below (a vacancy chain)."""
+        vac_rng = self.streams["vacancy"]
+        org = self.org
+        pv = self.policy.vacancy
+        prob_by_kind = (
+            pv.fill_probability_leader,
+            pv.fill_probability_leader,
+            pv.fill_probability_division,
+            pv.fill_probability_division,
+            pv.fill_probability_entry,
+        )
+        for r in range(6, -1, -1):
+            vac = self.vacancies[r]
+            if not vac:
+                continue
+            for p in sorted(vac):
+                if org.post_holder[p] >= 0 or not org.post_active[p]:
+                    vac.discard(p)
+                    continue
+                if vac_rng.random() >= prob_by_kind[org.post_kind[p]]:
+                    continue
+                if org.post_kind[p] == SPECIALIST or r == 0:
+                    self._recruit(p, m)
+                    continue
+                c = self.select_candidate(p, m)
+                if c is not None:
+                    self.move_cadre(c, p, m, "promotion")
+                    self.flows["promotions"] += 1
+
+    def eligible(self, cands: np.ndarray, m: int) -> np.ndarray:
+        """Candidates who may be promoted now (full term left, time in post)."""
+        ap = self.policy.appointment
+        ok = (self.ret[cands] - m >= ap.min_months_left) & (m - self.post_since[cands] >= ap.min_months_in_post)
+        return cands[ok]
+
+    def candidate_scopes(self, p: int):
+        """Candidate sets for post p, nearest first: same unit, same area, all areas."""
+        org = self.org
+        r = int(org.post_rank[p])
+        u = int(org.post_unit[p])
+        area = int(org.post_area[p])
+        yield self.by_unit_rank.get((u, r - 1), ())
+        yield self.by_area_rank.get((area, r - 1), ())
+        if r >= 5:  # provincial leaders are drawn from the whole province
+            for a in range(len(org.area_codes)):
+                if a != area:
+                    yield self.by_area_rank.get((a, r - 1), ())
+
+    def select_candidate(self, p: int, m: int) -> int | None:
+        """Choose who fills post p (one rank below, nearest scope first)."""
+        sel = self.policy.selection
+        pool: list[np.ndarray] = []
+        r = int(self.org.post_rank[p])
+        for scope in self.candidate_scopes(p):
+            if not scope:
+                continue
+            c = self.eligible(np.fromiter(scope, np.int64, len(scope)), m)
+            if len(c):
+                pool.append(c)
+                if r < 5:
+                    break
+        if not pool:
+            return None
+        cands = np.concatenate(pool) if len(pool) > 1 else pool[0]
+        k = selection.choose(
+            sel.rule, self.competence[cands], m - self.rank_since[cands], self.streams["selection"], sel.noise_sd
+        )
+        return int(cands[k])
+
+    def _recruit(self, p: int, m: int) -> int:
+        """A new cadre enters at post p (an entry-level post)."""
+        org = self.org
+        i = self.n
+        if i >= self._cap:
+            self._alloc(i + 1)
+        female, age, home_draw, competence, budget = self._next_recruit_draws()
+        area = int(org.post_area[p])
+        n_d = len(org.district_codes)
+        home = area if area != PROVINCE_AREA or not n_d else 1 + int(home_draw * n_d)
+        birth = m - age
+        self.birth[i] = birth
+        self.female[i] = female
+        self.home[i] = home
+        self.entry[i] = m
+        self.competence[i] = competence
+        self.rank[i] = int(org.post_rank[p])
+        self.post[i] = -1
+        self.unit[i] = -1
+        self.active[i] = True
+        ret = retirement_index(birth, female, self.policy.retirement_rule)
+        self.ret[i] = ret
+        r = int(self.rank[i])
+        target = self._cum_haz[r, min(age, MAX_AGE_MONTHS)] + budget
+        self.haz_target[i] = target
+        em = max(birth + int(np.searchsorted(self._cum_haz[r], target, side="left")), m + 1)
+        self.exit_month[i] = em if em < ret else NEVER
+        self.n = i + 1
+        self.cadre_ids.append(f"R{m // 12}{m % 12 + 1:02d}-{i:05d}")
+        self.agents_by_idx.append(Cadre(self, i))
+        self._ret_bucket[ret].append(i)
+        if self.exit_month[i] != NEVER:
+            self._exit_bucket[int(self.exit_month[i])].append(i)
+        self.rank_since[i] = m
+        self._take_post(i, p, m)
+        self.headcount += 1
+        self.flows["recruits"] += 1
+        self._record_event(m, "recruitment", i)
+        return i
+
+    def _next_recruit_draws(self) -> tuple[bool, int, float, float, float]:
+        """The next recruit's random attributes, drawn in batches from the recruitment
+        stream (the n-th recruit gets the same draws in every scenario)."""
+        buf = getattr(self, "_recruit_buf", None)
+        if buf is None or self._recruit_pos >= len(buf[0]):
+            rng = self.streams["recruitment"]
+            rc = self.policy.recruitment
+            k = 256
+            buf = (
+                (rng.random(k) < rc.women_share).tolist(),
+                rng.integers(rc.age_min * 12, rc.age_max * 12 + 1, k).tolist(),
+                rng.random(k).tolist(),
+                rng.normal(0.0, 1.0, k).tolist(),
+                rng.exponential(1.0, k).tolist(),
+            )
+            self._recruit_buf = buf
+            self._recruit_pos = 0
+        j = self._recruit_pos
+        self._recruit_pos += 1
+        return buf[0][j], buf[1][j], buf[2][j], buf[3][j], buf[4][j]
+
+    # ------------------------------------------------------------------ records
+    def _record_event(self, m: int, kind: str, i: int, detail: str = "") -> None:
+        p = int(self.post[i])
+        u = int(self.unit[i])
+        self.events.append(
+            (
+                m,
+                kind,
+                self.cadre_ids[i],
+                self.org.units[u].uid if u >= 0 else "",
+                int(self.org.post_kind[p]) if p >= 0 else -1,
+                int(self.rank[i]),
+                detail,
+            )
+        )
+
+    def _record(self, m: int) -> None:
+        for key, v in self.flows.items():
+            self.totals[key] += v
+        for key, value in collect_month(self, m).items():
+            setattr(self, key, value)
+        self.datacollector.collect(self)
+
+    def age_table(self) -> dict[str, np.ndarray]:
+        """Ages (years) and sexes of the cadres in post now (for pyramids)."""
+        act = np.flatnonzero(self.active[: self.n])
+        return {"age": (self.month - self.birth[act]) / 12.0, "female": self.female[act].copy()}
+
+    @property
+    def month_label(self) -> str:
+        return format_month(self.month)
+
+    def month_of(self, text: str) -> int:
+        return parse_month(text)
+
+
+__all__ = ["CadreModel", "STREAMS", "make_streams", "DEPUTY", "HEAD"]

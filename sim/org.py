@@ -1,0 +1,219 @@
+"""The organisation: units at two levels, posts by rank with quotas, and the edits that
+restructuring makes to them.
+
+Posts are held in numpy arrays (one element per post) so that monthly metrics are
+vectorised over posts; units are small Python objects. A unit's id is
+``"<area code>.<key>"``: ``"P.home_affairs"`` at the province, ``"QP.home_affairs"`` in the
+district with code QP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.config import ConfigError, OrgConfig, UnitSpec
+
+HEAD, DEPUTY, DIVISION_HEAD, DIVISION_DEPUTY, SPECIALIST = range(5)
+POST_KINDS = ("head", "deputy", "division_head", "division_deputy", "specialist")
+LEADER_KINDS = (HEAD, DEPUTY)
+PROVINCE_AREA = 0
+PROVINCE_CODE = "P"
+RANK_NAMES = (
+    "specialist",
+    "deputy division head",
+    "division head",
+    "deputy director / district deputy leader",
+    "director / district top leader",
+    "provincial deputy leader",
+    "provincial top leader",
+)
+
+
+@dataclass
+class Unit:
+    index: int
+    uid: str
+    key: str
+    name: str
+    sector: str
+    function: str
+    level: str  # "province" | "district"
+    area: int  # 0 = province, 1..n = district
+    head_rank: int
+    deputy_rank: int
+    deputy_quota: int
+    active: bool = True
+    merged_from: list[str] = field(default_factory=list)
+    posts: list[int] = field(default_factory=list)
+
+
+class Org:
+    """Units and posts. Post attributes are parallel numpy arrays indexed by post id."""
+
+    def __init__(self, cfg: OrgConfig):
+        if not cfg.province_units:
+            raise ConfigError(f"org '{cfg.name}': province_units is empty; an organisation needs units")
+        self.cfg = cfg
+        self.district_codes = [d.code for d in cfg.districts]
+        self.area_codes = [PROVINCE_CODE] + self.district_codes
+        self.units: list[Unit] = []
+        self.unit_by_id: dict[str, Unit] = {}
+        self._cap = 0
+        self.n_posts = 0
+        self.post_unit = np.zeros(0, np.int32)
+        self.post_rank = np.zeros(0, np.int8)
+        self.post_kind = np.zeros(0, np.int8)
+        self.post_active = np.zeros(0, bool)
+        self.post_holder = np.zeros(0, np.int32)
+        self.post_key = np.zeros(0, bool)
+        self.post_non_local = np.zeros(0, bool)
+        self.post_psc = np.zeros(0, bool)
+        self.post_area = np.zeros(0, np.int16)
+        self.version = 0  # bumped on every structural change (cache key)
+        for spec in cfg.province_units:
+            self.add_unit(spec, PROVINCE_AREA)
+        for area, _ in enumerate(cfg.districts, start=1):
+            for spec in cfg.district_units:
+                self.add_unit(spec, area)
+
+    # ------------------------------------------------------------------ building
+    def _grow(self, need: int) -> None:
+        if need <= self._cap:
+            return
+        cap = max(need, 2 * self._cap, 1024)
+        for name, fill in (
+            ("post_unit", 0),
+            ("post_rank", 0),
+            ("post_kind", 0),
+            ("post_active", False),
+            ("post_holder", -1),
+            ("post_key", False),
+            ("post_non_local", False),
+            ("post_psc", False),
+            ("post_area", 0),
+        ):
+            old = getattr(self, name)
+            new = np.full(cap, fill, dtype=old.dtype)
+            new[: len(old)] = old
+            setattr(self, name, new)
+        self._cap = cap
+
+    def add_unit(
+        self,
+        spec: UnitSpec,
+        area: int,
+        *,
+        uid: str | None = None,
+        deputies: int | None = None,
+        merged_from: list[str] | None = None,
+    ) -> Unit:
+        """Create a unit with its posts from a template."""
+        level = "province" if area == PROVINCE_AREA else "district"
+        uid = uid or f"{self.area_codes[area]}.{spec.key}"
+        if uid in self.unit_by_id and self.unit_by_id[uid].active:
+            raise ValueError(f"unit {uid} already exists")
+        quota = spec.deputies if deputies is None else deputies
+        unit = Unit(
+            index=len(self.units),
+            uid=uid,
+            key=uid.split(".", 1)[1],
+            name=spec.name,
+            sector=spec.sector,
+            function=spec.function,
+            level=level,
+            area=area,
+            head_rank=spec.head_rank,
+            deputy_rank=spec.deputy_rank,
+            deputy_quota=quota,
+            merged_from=list(merged_from or []),
+        )
+        self.units.append(unit)
+        self.unit_by_id[uid] = unit
+        kinds = (
+            [HEAD]
+            + [DEPUTY] * quota
+            + [DIVISION_HEAD, *([DIVISION_DEPUTY] * spec.division_deputies)] * spec.divisions
+            + [SPECIALIST] * spec.specialists
+        )
+        ranks = [spec.head_rank] + [spec.deputy_rank] * quota + [2 if k == DIVISION_HEAD else 1 if k == DIVISION_DEPUTY else 0 for k in kinds[1 + quota :]]
+        self._add_posts(unit, kinds, ranks, spec)
+        self.version += 1
+        return unit
+
+    def _add_posts(self, unit: Unit, kinds: list[int], ranks: list[int], spec: UnitSpec) -> None:
+        """Append a block of posts to a unit (vectorised version of add_post)."""
+        k = len(kinds)
+        a, b = self.n_posts, self.n_posts + k
+        self._grow(b)
+        kinds_arr = np.asarray(kinds)
+        self.post_unit[a:b] = unit.index
+        self.post_rank[a:b] = ranks
+        self.post_kind[a:b] = kinds_arr
+        self.post_active[a:b] = True
+        self.post_holder[a:b] = -1
+        self.post_key[a:b] = (kinds_arr == HEAD) & spec.head_key
+        self.post_non_local[a:b] = (kinds_arr == HEAD) & spec.head_non_local
+        self.post_psc[a:b] = (kinds_arr <= DEPUTY) & spec.psc_remit
+        self.post_area[a:b] = unit.area
+        unit.posts.extend(range(a, b))
+        self.n_posts = b
+
+    def add_post(
+        self, unit: Unit, kind: int, rank: int, *, key: bool = False, non_local: bool = False, psc: bool = False
+    ) -> int:
+        pid = self.n_posts
+        self._grow(pid + 1)
+        self.post_unit[pid] = unit.index
+        self.post_rank[pid] = rank
+        self.post_kind[pid] = kind
+        self.post_active[pid] = True
+        self.post_holder[pid] = -1
+        self.post_key[pid] = key
+        self.post_non_local[pid] = non_local
+        self.post_psc[pid] = psc
+        self.post_area[pid] = unit.area
+        unit.posts.append(pid)
+        self.n_posts += 1
+        self.version += 1
+        return pid
+
+    def remove_post(self, pid: int) -> None:
+        """Abolish a post (it must be vacant)."""
+        if self.post_holder[pid] >= 0:
+            raise ValueError(f"post {pid} is held; vacate it before removing it")
+        self.post_active[pid] = False
+        self.version += 1
+
+    # ------------------------------------------------------------------ queries
+    def active_units(self) -> list[Unit]:
+        return [u for u in self.units if u.active]
+
+    def posts_of(self, unit: Unit, kind: int | None = None, active_only: bool = True) -> list[int]:
+        return [
+            p
+            for p in unit.posts
+            if (not active_only or self.post_active[p]) and (kind is None or self.post_kind[p] == kind)
+        ]
+
+    def find_unit(self, uid: str) -> Unit:
+        try:
+            return self.unit_by_id[uid]
+        except KeyError:
+            raise KeyError(uid) from None
+
+    def unit_ids(self) -> list[str]:
+        return [u.uid for u in self.units if u.active]
+
+    def counts(self) -> dict[str, int]:
+        """Posts by kind and units by level (active only)."""
+        act = self.post_active[: self.n_posts]
+        kinds = self.post_kind[: self.n_posts][act]
+        out = {f"posts_{name}": int(np.sum(kinds == k)) for k, name in enumerate(POST_KINDS)}
+        out["posts"] = int(act.sum())
+        units = self.active_units()
+        out["units"] = len(units)
+        out["units_province"] = sum(u.level == "province" for u in units)
+        out["units_district"] = sum(u.level == "district" for u in units)
+        return out

@@ -1,0 +1,91 @@
+"""Figures: a tidy DataFrame in, a matplotlib Figure out. No I/O here.
+
+Each function takes the tables a Result (or a comparison) holds and returns a Figure;
+callers save it. Plotting code never reaches into a model.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg", force=False)
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+
+def _month_axis(ax, months: pd.Series) -> np.ndarray:
+    """x positions as fractional years, e.g. 2018.67 for 2018-09."""
+    ym = months.str.split("-", expand=True).astype(int)
+    return (ym[0] + (ym[1] - 1) / 12.0).to_numpy()
+
+
+def headcount_and_leaders(ts: pd.DataFrame) -> plt.Figure:
+    """Headcount (left) and leaders vs leader posts (right) over time."""
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4), constrained_layout=True)
+    for (scen, seed), g in ts.groupby(["scenario", "seed"], sort=False):
+        x = _month_axis(a1, g["month"])
+        a1.plot(x, g["headcount"], label=f"{scen} (seed {seed})")
+        a2.plot(x, g["leaders"], label=f"leaders, {scen}")
+        a2.plot(x, g["leader_posts"], ls="--", label=f"leader posts, {scen}")
+    a1.set(title="Headcount", xlabel="year", ylabel="cadres in post")
+    a2.set(title="Leaders and leader posts", xlabel="year", ylabel="head and deputy posts")
+    a1.legend(fontsize=8)
+    a2.legend(fontsize=8)
+    return fig
+
+
+def age_pyramid(ages: pd.DataFrame) -> plt.Figure:
+    """Age pyramids by sex, one panel per date in ``ages['when']``."""
+    whens = list(dict.fromkeys(ages["when"]))
+    fig, axes = plt.subplots(1, len(whens), figsize=(5.5 * len(whens), 4.5), sharey=True, constrained_layout=True)
+    axes = np.atleast_1d(axes)
+    bins = np.arange(20, 66, 5)
+    for ax, when in zip(axes, whens):
+        g = ages[ages["when"] == when]
+        men, _ = np.histogram(g.loc[~g["female"], "age"], bins)
+        women, _ = np.histogram(g.loc[g["female"], "age"], bins)
+        y = bins[:-1] + 2.5
+        ax.barh(y, -men, height=4.5, color="tab:blue", label="men")
+        ax.barh(y, women, height=4.5, color="tab:red", label="women")
+        lim = max(men.max(initial=1), women.max(initial=1)) * 1.1
+        ax.set_xlim(-lim, lim)
+        ticks = ax.get_xticks()
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([f"{abs(int(t))}" for t in ticks])
+        ax.set(title=f"Age pyramid {when} (n = {len(g)})", xlabel="cadres", ylabel="age (5-year bands)")
+        ax.legend(fontsize=8)
+    return fig
+
+
+def flows_per_year(ts: pd.DataFrame, columns=("retirements", "other_exits", "promotions", "recruits")) -> plt.Figure:
+    """Yearly totals of monthly flows, grouped bars (averaged over runs if several)."""
+    cols = [c for c in columns if c in ts.columns]
+    df = ts.assign(year=ts["month"].str[:4].astype(int))
+    keys = [k for k in ("scenario", "seed", "replicate") if k in df.columns]
+    yearly = df.groupby(keys + ["year"])[cols].sum().groupby("year").mean()
+    fig, ax = plt.subplots(figsize=(9, 4), constrained_layout=True)
+    width = 0.8 / max(len(cols), 1)
+    for j, c in enumerate(cols):
+        ax.bar(yearly.index + (j - (len(cols) - 1) / 2) * width, yearly[c], width=width, label=c.replace("_", " "))
+    ax.set(title="Flows per year (partial years at the ends)", xlabel="year", ylabel="people")
+    ax.set_xticks(yearly.index)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def metric_over_time(ts: pd.DataFrame, metric: str, *, by: str = "scenario", band: tuple[float, float] = (5, 95)) -> plt.Figure:
+    """One metric over time: the mean per group with a percentile band across runs."""
+    fig, ax = plt.subplots(figsize=(8, 4), constrained_layout=True)
+    for name, g in ts.groupby(by, sort=False):
+        piv = g.pivot_table(index="month", columns=[c for c in ("seed", "replicate") if c in g.columns][:1] or None, values=metric)
+        piv = piv.sort_index()
+        x = _month_axis(ax, pd.Series(piv.index))
+        arr = piv.to_numpy().reshape(len(piv), -1)
+        ax.plot(x, np.nanmean(arr, axis=1), label=str(name))
+        if arr.shape[1] > 1:
+            lo, hi = np.nanpercentile(arr, band, axis=1)
+            ax.fill_between(x, lo, hi, alpha=0.2)
+    ax.set(title=metric.replace("_", " "), xlabel="year")
+    ax.legend(fontsize=8)
+    return fig

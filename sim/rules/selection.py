@@ -1,0 +1,40 @@
+"""Choosing one candidate among eligible cadres.
+
+Rules (config ``policy.selection.rule``):
+
+* ``merit``: highest observed competence, where observed = latent competence + normal
+  noise with standard deviation ``noise_sd`` (estimate: selection panels see merit
+  imperfectly).
+* ``seniority``: longest time in rank; ties broken at random.
+* ``random``: uniform choice.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+RULES = ("merit", "seniority", "random")
+
+
+def choose(
+    rule: str,
+    competence: np.ndarray,
+    months_in_rank: np.ndarray,
+    rng: np.random.Generator,
+    noise_sd: float = 0.5,
+) -> int:
+    """Position (0-based) of the chosen candidate among the arrays given."""
+    n = len(competence)
+    if n == 0:
+        raise ValueError("no candidates to choose from")
+    if n == 1:
+        return 0
+    if rule == "merit":
+        observed = competence + rng.normal(0.0, noise_sd, n)
+        return int(np.argmax(observed))
+    if rule == "seniority":
+        tiebreak = rng.random(n)
+        return int(np.lexsort((tiebreak, -months_in_rank))[0])
+    if rule == "random":
+        return int(rng.integers(n))
+    raise ValueError(f"unknown selection rule {rule!r}; valid rules: {', '.join(RULES)}")

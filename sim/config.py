@@ -224,6 +224,95 @@ class SeniorExtensionSpec:
 
 
 @dataclass
+class PoolSpec:
+    """Succession pool (quy hoạch), Regulation 50-QĐ/TW (2021)."""
+
+    per_post_max: int = 3  # Reg. 50: at most 3 candidates per post
+    posts_per_person_max: int = 3  # Reg. 50: one person in the pool for at most 3 posts
+    review_month: int = 12  # calendar month of the yearly review (estimate)
+    rebuild_months: list[str] = field(default_factory=lambda: ["2020-10", "2025-10"])  # new terms
+    women_target: float = 0.25  # Reg. 50: women >= 25%
+    young_target: float = 0.15  # Reg. 50: under 40 >= 15% (province/district)
+    young_age: int = 40
+    target_mode: str = "preference"  # none | preference | quota
+    choice: str = "mixed"  # merit | seniority | random | mixed
+    noise_sd: float = 0.5  # estimate
+
+    def __post_init__(self) -> None:
+        _check_prob("policy.pool.women_target", self.women_target)
+        _check_prob("policy.pool.young_target", self.young_target)
+        _check_choice("policy.pool.target_mode", self.target_mode, ("none", "preference", "quota"))
+        _check_choice("policy.pool.choice", self.choice, ("merit", "seniority", "random", "mixed"))
+        if not 1 <= self.review_month <= 12:
+            raise ConfigError(f"policy.pool.review_month = {self.review_month} must be 1..12")
+        if self.per_post_max < 1 or self.posts_per_person_max < 1:
+            raise ConfigError("policy.pool.per_post_max and posts_per_person_max must be >= 1")
+
+
+@dataclass
+class RotationSpec:
+    """Rotation (luân chuyển), Regulation 98-QĐ/TW (2017)."""
+
+    per_year: int = 12  # rotations started per yearly wave (estimate; no published count)
+    wave_month: int = 10  # calendar month of the wave (the 2018 plan: Q4 2018 and 2019)
+    length_months: int = 36  # Reg. 98: at least 3 years
+    max_age_men: int = 50  # Reg. 98 art. 5: >= 10 years of service left
+    max_age_women: int = 45
+    min_months_left_other: int = 60  # non-local and term-limit moves: >= 5 years left
+    higher_return_probability: float = 0.1  # return to a higher post (estimate)
+    experience_bonus: float = 0.3  # competence bonus in later selection (estimate)
+
+    def __post_init__(self) -> None:
+        _check_nonneg("policy.rotation.per_year", self.per_year)
+        _check_prob("policy.rotation.higher_return_probability", self.higher_return_probability)
+        if not 1 <= self.wave_month <= 12:
+            raise ConfigError(f"policy.rotation.wave_month = {self.wave_month} must be 1..12")
+        if self.length_months < 1:
+            raise ConfigError("policy.rotation.length_months must be >= 1")
+
+
+@dataclass
+class NonLocalSpec:
+    strictness: str = "preference"  # off | preference | required (Reg. 98 / 65)
+
+    def __post_init__(self) -> None:
+        _check_choice("policy.non_local.strictness", self.strictness, ("off", "preference", "required"))
+
+
+@dataclass
+class TermLimitSpec:
+    enabled: bool = True
+    max_consecutive_terms: int = 2  # Reg. 98 (2017), Reg. 65 (2022)
+
+    def __post_init__(self) -> None:
+        if self.max_consecutive_terms < 1:
+            raise ConfigError("policy.term_limit.max_consecutive_terms must be >= 1")
+
+
+@dataclass
+class CongressSpec:
+    """Party congresses (Directive 35-CT/TW, 30 May 2019)."""
+
+    district_months: list[str] = field(default_factory=lambda: ["2020-06", "2025-06"])
+    province_months: list[str] = field(default_factory=lambda: ["2020-10", "2025-10"])
+    previous_committee_size: int = 54  # Thái Bình 2015-2020 (baochinhphu.vn)
+    shrink: float = 0.05  # Directive 35: about 5% smaller
+    first_time_min_months: int = 60  # Directive 35: a full term left
+    reelected_min_months: int = 30  # Directive 35: at least half a term left
+    age_rule_basis: str = "labour_code_2012"  # the directive used the 2019 ages (60/55)
+    women_target: float = 0.15  # medium confidence
+    under40_target: float = 0.10  # Directive 35
+
+    def __post_init__(self) -> None:
+        _check_prob("policy.congress.shrink", self.shrink)
+        _check_prob("policy.congress.women_target", self.women_target)
+        _check_prob("policy.congress.under40_target", self.under40_target)
+        _check_choice("policy.congress.age_rule_basis", self.age_rule_basis, ("decree_135", "labour_code_2012"))
+        if self.previous_committee_size < 1:
+            raise ConfigError("policy.congress.previous_committee_size must be >= 1")
+
+
+@dataclass
 class PolicyConfig:
     retirement_rule: str = "decree_135"  # decree_135 | labour_code_2012
     senior_extension: SeniorExtensionSpec = field(default_factory=SeniorExtensionSpec)
@@ -232,6 +321,11 @@ class PolicyConfig:
     selection: SelectionSpec = field(default_factory=SelectionSpec)
     vacancy: VacancySpec = field(default_factory=VacancySpec)
     recruitment: RecruitmentSpec = field(default_factory=RecruitmentSpec)
+    pool: PoolSpec = field(default_factory=PoolSpec)
+    rotation: RotationSpec = field(default_factory=RotationSpec)
+    non_local: NonLocalSpec = field(default_factory=NonLocalSpec)
+    term_limit: TermLimitSpec = field(default_factory=TermLimitSpec)
+    congress: CongressSpec = field(default_factory=CongressSpec)
 
     def __post_init__(self) -> None:
         _check_choice("policy.retirement_rule", self.retirement_rule, ("decree_135", "labour_code_2012"))
@@ -274,6 +368,42 @@ class BenchmarkSpec:
         _check_nonneg("benchmark.compare_replications", self.compare_replications)
 
 
+@dataclass
+class ParamRange:
+    """One parameter of a sensitivity analysis: a dotted config key and its range."""
+
+    name: str = "???"  # e.g. "policy.vacancy.fill_probability_leader"
+    low: float = 0.0
+    high: float = 1.0
+    integer: bool = False
+    source: str = ""  # why this range
+
+    def __post_init__(self) -> None:
+        if not self.low < self.high:
+            raise ConfigError(f"sensitivity parameter {self.name}: low ({self.low}) must be < high ({self.high})")
+
+
+@dataclass
+class SensitivitySpec:
+    method: str = "morris"  # morris | sobol (SALib)
+    parameters: list[ParamRange] = field(default_factory=list)
+    outcomes: list[str] = field(default_factory=lambda: ["headcount_end", "leaders_end"])
+    samples: int = 4  # Morris trajectories, or Sobol base sample N
+    levels: int = 4  # Morris grid levels
+    replications: int = 2  # replications averaged at each sample point
+
+    def __post_init__(self) -> None:
+        _check_choice("sensitivity.method", self.method, ("morris", "sobol"))
+        if self.samples < 1 or self.replications < 1:
+            raise ConfigError("sensitivity.samples and sensitivity.replications must be >= 1")
+
+
+@dataclass
+class SweepSpec:
+    dir: str | None = None  # a multirun folder to gather (experiments.sweep)
+    outcomes: list[str] = field(default_factory=lambda: ["headcount_end", "leaders_end"])
+
+
 # --------------------------------------------------------------------------- top level
 @dataclass
 class SimConfig:
@@ -289,6 +419,8 @@ class SimConfig:
     replications: int = 20
     workers: int = 0  # processes for comparisons; 0 = all local cores
     benchmark: BenchmarkSpec = field(default_factory=BenchmarkSpec)
+    sensitivity: SensitivitySpec = field(default_factory=SensitivitySpec)
+    sweep: SweepSpec = field(default_factory=SweepSpec)
 
     def __post_init__(self) -> None:
         if self.seed < 0:

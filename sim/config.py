@@ -313,6 +313,74 @@ class CongressSpec:
 
 
 @dataclass
+class TransitionSpec:
+    """What happens to leaders left above quota by a restructuring action (BRIEF §5)."""
+
+    deadline_policy: bool = True  # cure surplus at the deadline (transfer, then early retirement)
+    default_deadline_months: int = 24  # estimate; Thái Bình's office merger allowed ~19 months
+    legal_deputies_province: int = 3  # Decree 107/2020: on average 3 deputies per department
+    legal_deputies_district: int = 2  # Decree 108/2020: on average 2 per district division
+    extra_deputies_per_extra_body: int = 1  # Conclusions 186/187 (2025): +1 for 2 bodies, +2 for 3
+    takeup_decree_108: float = 0.3  # estimate: early-retirement take-up when eligible, Decree 108/113
+    takeup_decree_178: float = 0.6  # estimate: Decree 178/2024 pays more, so more take it
+    takeup_decay_years: float = 5.0  # estimate: take-up falls as exp(-years early / this)
+    decree_178_from: str = "2025-01"  # Decree 178/2024 in force from 1 Jan 2025
+    to_province_share: float = 0.3  # abolished level: share of reassignments sought at the province (estimate)
+
+    def __post_init__(self) -> None:
+        for name in ("takeup_decree_108", "takeup_decree_178", "to_province_share"):
+            _check_prob(f"policy.transition.{name}", getattr(self, name))
+        for name in ("default_deadline_months", "legal_deputies_province", "legal_deputies_district", "extra_deputies_per_extra_body"):
+            _check_nonneg(f"policy.transition.{name}", getattr(self, name))
+        if self.takeup_decay_years <= 0:
+            raise ConfigError("policy.transition.takeup_decay_years must be > 0")
+        try:
+            parse_month(self.decree_178_from)
+        except ValueError as err:
+            raise ConfigError(f"policy.transition.decree_178_from: {err}") from None
+
+
+@dataclass
+class PayrollCut:
+    start: str = "???"  # YYYY-MM
+    end: str = "???"  # YYYY-MM: the cut is reached linearly by this month
+    share: float = 0.05  # share of the staff (specialist) posts at the start to abolish
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        _check_prob("policy.payroll.cuts[].share", self.share)
+        try:
+            if parse_month(self.start) >= parse_month(self.end):
+                raise ConfigError(f"policy.payroll cut {self.start}..{self.end}: start must be before end")
+        except ValueError as err:
+            raise ConfigError(f"policy.payroll.cuts: {err}") from None
+
+
+@dataclass
+class PayrollSpec:
+    """Replacement policy: vacated staff posts are abolished until the cut is reached."""
+
+    enabled: bool = True
+    cuts: list[PayrollCut] = field(default_factory=list)
+
+
+@dataclass
+class WageSpec:
+    """Monthly pay in units of the base salary (lương cơ sở)."""
+
+    coefficient_by_rank: list[float] = field(default_factory=lambda: [3.66, 4.74, 5.08, 5.76, 6.44, 7.28, 7.64])
+    allowance_by_rank: list[float] = field(default_factory=lambda: [0.0, 0.2, 0.3, 0.7, 0.9, 1.25, 1.3])
+    base_salary_vnd: list[float] = field(default_factory=lambda: [1.39e6, 1.49e6, 1.80e6, 2.34e6])
+    base_salary_from: list[str] = field(default_factory=lambda: ["2018-07", "2019-07", "2023-07", "2024-07"])
+
+    def __post_init__(self) -> None:
+        _check_rank_list("policy.wage.coefficient_by_rank", self.coefficient_by_rank)
+        _check_rank_list("policy.wage.allowance_by_rank", self.allowance_by_rank)
+        if len(self.base_salary_vnd) != len(self.base_salary_from) or not self.base_salary_vnd:
+            raise ConfigError("policy.wage: base_salary_vnd and base_salary_from must be non-empty and of equal length")
+
+
+@dataclass
 class PolicyConfig:
     retirement_rule: str = "decree_135"  # decree_135 | labour_code_2012
     senior_extension: SeniorExtensionSpec = field(default_factory=SeniorExtensionSpec)
@@ -326,6 +394,9 @@ class PolicyConfig:
     non_local: NonLocalSpec = field(default_factory=NonLocalSpec)
     term_limit: TermLimitSpec = field(default_factory=TermLimitSpec)
     congress: CongressSpec = field(default_factory=CongressSpec)
+    transition: TransitionSpec = field(default_factory=TransitionSpec)
+    payroll: PayrollSpec = field(default_factory=PayrollSpec)
+    wage: WageSpec = field(default_factory=WageSpec)
 
     def __post_init__(self) -> None:
         _check_choice("policy.retirement_rule", self.retirement_rule, ("decree_135", "labour_code_2012"))
@@ -334,17 +405,38 @@ class PolicyConfig:
 # --------------------------------------------------------------------------- scenario
 @dataclass
 class ActionSpec:
-    """One dated restructuring action (see sim/restructuring.py)."""
+    """One dated restructuring action (see sim/restructuring.py).
+
+    Units are selected in each chosen area by key (``units``) and/or by function tag
+    (``functions``); a ``merge`` joins all selected units of an area into one, a
+    ``concurrent_head`` gives the first selected unit's head the second unit's head post.
+    """
 
     kind: str = "???"  # concurrent_head | merge | split | abolish_level
     month: str = "???"  # YYYY-MM, effective month
     level: str = "province"  # province | district | both
     units: list[str] = field(default_factory=list)  # unit keys at that level
-    districts: Any = "all"  # "all", a number chosen with the seed, or a list of codes
-    new_key: str | None = None  # key of the merged unit (default: first + "_merged")
+    functions: list[str] = field(default_factory=list)  # function tags at that level
+    districts: Any = "all"  # "all", a number of districts chosen with the seed, or a list of codes
+    new_key: str | None = None  # key of the merged unit (default: the keys joined by "+")
     new_name: str | None = None
-    deputies: int | None = None  # deputy quota of the merged unit (default: legal + n - 1)
+    deputies: int | None = None  # deputy quota of the merged unit (default: legal + extra per body)
+    deadline: str | None = None  # YYYY-MM by which surplus leaders must be cured (default: policy)
     note: str = ""
+
+    def __post_init__(self) -> None:
+        _check_choice("action.kind", self.kind, ACTION_KINDS)
+        _check_choice("action.level", self.level, ("province", "district", "both"))
+        d = self.districts
+        if not (d == "all" or isinstance(d, int) or (isinstance(d, list) and all(isinstance(x, str) for x in d))):
+            raise ConfigError(f"action.districts = {d!r} must be 'all', a number, or a list of district codes")
+        if isinstance(d, int) and d < 1:
+            raise ConfigError(f"action.districts = {d} must be >= 1")
+        if self.deputies is not None and self.deputies < 0:
+            raise ConfigError(f"action.deputies = {self.deputies} must be >= 0")
+
+
+ACTION_KINDS = ("concurrent_head", "merge", "split", "abolish_level")
 
 
 @dataclass

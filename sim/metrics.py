@@ -1,8 +1,12 @@
 """What is measured each month.
 
-Stocks are numpy reductions over the posts arrays (a few hundred leader posts), flows
-are running counters kept by the model as events happen; nothing here loops over the
-population in Python.
+Stocks are numpy reductions over the posts arrays (a few hundred leader posts) and the
+pay array, flows are running counters kept by the model as events happen; nothing here
+loops over the population in Python.
+
+Units: ``wage_bill`` is the month's pay in multiples of the base salary (salary
+coefficient plus leadership allowance, summed over cadres); ``severance_cost`` is the
+one-off early-retirement payments of the month in the same unit.
 """
 
 from __future__ import annotations
@@ -12,15 +16,30 @@ import numpy as np
 from sim.org import HEAD
 
 # flows: counted during the month; stocks: measured at the end of the month
-FLOW_COLUMNS = ["recruits", "exits", "retirements", "other_exits", "promotions"]
+FLOW_COLUMNS = [
+    "recruits",
+    "exits",
+    "retirements",
+    "other_exits",
+    "early_retirements",
+    "to_commune",
+    "promotions",
+    "transfers",
+    "posts_abolished",
+    "severance_cost",
+]
 STOCK_COLUMNS = [
     "headcount",
     "units",
     "leader_posts",
+    "head_posts",
     "leaders",
     "heads",
     "deputies",
     "vacant_leader_posts",
+    "surplus_leaders",
+    "concurrent_posts",
+    "wage_bill",
     "leaders_women_share",
     "leaders_under40_share",
     "leaders_mean_age",
@@ -36,20 +55,30 @@ def _leader_posts(model) -> np.ndarray:
         n = org.n_posts
         ids = np.flatnonzero(org.post_active[:n] & (org.post_kind[:n] <= 1))
         units = sum(1 for u in org.units if u.active)
-        cache = (org.version, ids, units)
+        concurrent = sum(1 for u in org.units if u.active and u.concurrent_with is not None)
+        head_posts = int(np.count_nonzero(org.post_kind[ids] == HEAD))
+        cache = (org.version, ids, units, concurrent, head_posts)
         model._leader_cache = cache
-    return cache[1], cache[2]
+    return cache[1:]
 
 
 def collect_month(model, m: int) -> dict[str, float]:
     """One timeseries row (without the month label)."""
     org = model.org
-    lp, n_units = _leader_posts(model)
+    lp, n_units, n_concurrent, n_head_posts = _leader_posts(model)
     holders = org.post_holder[lp]
     filled = holders >= 0
     h = holders[filled]
-    n_leaders = len(h)
+    n_holders = len(h)
     heads = int(np.count_nonzero(org.post_kind[lp][filled] == HEAD))
+    # surplus leaders are leaders too: above quota, kept after a restructuring action
+    surplus = list(model.surplus_deadline)
+    n_surplus = len(surplus)
+    if n_surplus:
+        h = np.concatenate([h, np.asarray(surplus, dtype=h.dtype)])
+    n_leaders = len(h)
+    n = model.n
+    wage_bill = float(model.pay[:n][model.active[:n]].sum())
     if n_leaders:
         age = (m - model.birth[h]) / 12.0
         women = float(np.count_nonzero(model.female[h])) / n_leaders
@@ -61,10 +90,14 @@ def collect_month(model, m: int) -> dict[str, float]:
         "headcount": model.headcount,
         "units": n_units,
         "leader_posts": len(lp),
+        "head_posts": n_head_posts,
         "leaders": n_leaders,
         "heads": heads,
         "deputies": n_leaders - heads,
-        "vacant_leader_posts": len(lp) - n_leaders,
+        "vacant_leader_posts": len(lp) - n_holders,
+        "surplus_leaders": n_surplus,
+        "concurrent_posts": n_concurrent,
+        "wage_bill": wage_bill,
         "leaders_women_share": women,
         "leaders_under40_share": under40,
         "leaders_mean_age": mean_age,

@@ -17,13 +17,14 @@ from collections import defaultdict
 import mesa
 import numpy as np
 
+from sim import restructuring
 from sim.agents import Cadre
 from sim.calendar import format_month, parse_month
 from sim.config import SimConfig
-from sim.metrics import COLUMNS, collect_month
-from sim.org import DEPUTY, HEAD, LEADER_KINDS, PROVINCE_AREA, SPECIALIST, Org
+from sim.metrics import COLUMNS, FLOW_COLUMNS, collect_month
+from sim.org import DEPUTY, DIVISION_HEAD, HEAD, LEADER_KINDS, PROVINCE_AREA, SPECIALIST, Org, Unit
 from sim.roster import Population, generate_population, load_roster
-from sim.rules import selection
+from sim.rules import early_retirement, selection
 from sim.rules.eligibility import reappointment, term_end
 from sim.rules.exits import MAX_AGE_MONTHS, cumulative_hazard_table
 from sim.rules.retirement import extended_retirement_index, retirement_index, retirement_month_index
@@ -41,6 +42,12 @@ STREAMS = (
     "rotation",
 )
 NEVER = 10**9
+_EXIT_FLOW = {
+    "retirement": "retirements",
+    "exit": "other_exits",
+    "early_retirement": "early_retirements",
+    "to_commune": "to_commune",
+}
 
 
 def make_streams(seed: int) -> dict[str, np.random.Generator]:
@@ -140,8 +147,18 @@ class CadreModel(mesa.Model):
         )
         self._alloc(0)
         self.headcount = 0
-        self.flows = dict.fromkeys(("recruits", "exits", "retirements", "other_exits", "promotions"), 0)
+        self.flows = dict.fromkeys(FLOW_COLUMNS, 0)
         self.totals = dict.fromkeys(self.flows, 0)
+        # surplus leaders (above quota after a restructuring action)
+        self.surplus_unit: dict[int, set[int]] = defaultdict(set)
+        self.surplus_deadline: dict[int, int] = {}
+        self._deadline_bucket: dict[int, list[int]] = defaultdict(list)
+        self.overdue: set[int] = set()
+        self._coef = np.asarray(pol.wage.coefficient_by_rank, float)
+        self._allow = np.asarray(pol.wage.allowance_by_rank, float)
+        self._decree_178_from = parse_month(pol.transition.decree_178_from)
+        self.planned = restructuring.plan(config, self.org, self.streams["restructuring"])
+        restructuring.schedule_all(self, self.planned)
 
         if config.roster is not None:
             pop = load_roster(config.roster, self.org, config, self.streams["population"])
@@ -149,6 +166,11 @@ class CadreModel(mesa.Model):
             pop = generate_population(self.org, config, self.streams["population"])
         self._add_population(pop)
         self.initial_headcount = self.headcount
+        self._initial_staff_posts = int(np.count_nonzero(self.org.post_kind[: self.org.n_posts] == SPECIALIST))
+        self._payroll_cuts = [
+            (parse_month(c.start), parse_month(c.end), c.share) for c in pol.payroll.cuts
+        ] if pol.payroll.enabled else []
+        self.staff_posts_abolished = 0
         self.initial_ages = self.age_table()
 
         self.datacollector = mesa.DataCollector(model_reporters={c: c for c in COLUMNS})
@@ -172,6 +194,7 @@ class CadreModel(mesa.Model):
         "head_terms": (np.int16, 0),
         "term_end": (np.int64, NEVER),
         "active": (bool, False),
+        "pay": (np.float64, 0.0),
     }
 
     def _alloc(self, need: int) -> None:
@@ -205,6 +228,8 @@ class CadreModel(mesa.Model):
         self.rank_since[idx] = pop.rank_since
         self.head_terms[idx] = pop.head_terms
         self.active[idx] = True
+        kind = org.post_kind[pop.post]
+        self.pay[idx] = self._coef[rank] + np.where(kind < SPECIALIST, self._allow[rank], 0.0)
         ret = retirement_month_index(pop.birth, pop.female, self.policy.retirement_rule)
         ext = self.policy.senior_extension
         if ext.enabled:
@@ -254,6 +279,7 @@ class CadreModel(mesa.Model):
         self._process_exits(m)
         self._process_term_ends(m)
         self._fill_vacancies(m)
+        self._process_surplus(m)
         self._record(m)
         self.month += 1
         if self.month > self.end:
@@ -281,14 +307,13 @@ class CadreModel(mesa.Model):
     def remove_cadre(self, i: int, kind: str, m: int) -> None:
         """A cadre leaves the payroll (retirement, other exit, early retirement)."""
         self._record_event(m, kind, i)
+        if i in self.surplus_deadline:
+            self._clear_surplus(i)
         self._leave_post(i)
         self.active[i] = False
         self.headcount -= 1
         self.flows["exits"] += 1
-        if kind == "retirement":
-            self.flows["retirements"] += 1
-        elif kind == "exit":
-            self.flows["other_exits"] += 1
+        self.flows[_EXIT_FLOW[kind]] += 1
         agent = self.agents_by_idx[i]
         if agent is not None:
             agent.remove()
@@ -311,8 +336,12 @@ class CadreModel(mesa.Model):
         self.post[i] = -1
         self.term_end[i] = NEVER
 
-    def _take_post(self, i: int, p: int, m: int) -> None:
-        """Put cadre i (holding no post) into vacant post p."""
+    def _take_post(self, i: int, p: int, m: int, lateral: bool = False) -> None:
+        """Put cadre i (holding no post) into vacant post p.
+
+        ``lateral``: a restructuring move to a post of the same rank keeps the time in
+        post and the current term.
+        """
         org = self.org
         r_new = int(org.post_rank[p])
         r_old = int(self.rank[i])
@@ -326,20 +355,28 @@ class CadreModel(mesa.Model):
                 if new_ret != self.ret[i]:
                     self.ret[i] = new_ret
                     self._ret_bucket[new_ret].append(i)
+        keep = lateral and r_new == r_old
         u = int(org.post_unit[p])
+        kind = int(org.post_kind[p])
         self.post[i] = p
         self.unit[i] = u
-        self.post_since[i] = m
+        if not keep:
+            self.post_since[i] = m
         org.post_holder[p] = i
         self.vacancies[r_new].discard(p)
         self.by_unit_rank[(u, r_new)].add(i)
         self.by_area_rank[(int(org.units[u].area), r_new)].add(i)
-        if org.post_kind[p] in LEADER_KINDS:
-            self.head_terms[i] = 0
-            self._start_term(i, m)
+        self.pay[i] = self._coef[r_new] + (self._allow[r_new] if kind != SPECIALIST else 0.0)
+        if kind in LEADER_KINDS:
+            if not keep or self.term_end[i] == NEVER:
+                if not keep:
+                    self.head_terms[i] = 0
+                self._start_term(i, int(self.post_since[i]))
 
     def move_cadre(self, i: int, p: int, m: int, kind: str) -> None:
         """Move cadre i from its post (if any) into vacant post p, recording an event."""
+        if i in self.surplus_deadline:  # a surplus leader promoted: surplus cured
+            self._clear_surplus(i)
         self._leave_post(i)
         self._take_post(i, p, m)
         self._record_event(m, kind, i)
@@ -403,9 +440,18 @@ class CadreModel(mesa.Model):
                 if org.post_holder[p] >= 0 or not org.post_active[p]:
                     vac.discard(p)
                     continue
-                if vac_rng.random() >= prob_by_kind[org.post_kind[p]]:
+                if self.surplus_unit and self._place_surplus(p, m):
+                    continue  # kept without replacement: a surplus leader takes the post
+                kind = org.post_kind[p]
+                if kind == SPECIALIST and self._payroll_cut_due(m):
+                    org.remove_post(p)
+                    vac.discard(p)
+                    self.staff_posts_abolished += 1
+                    self.flows["posts_abolished"] += 1
                     continue
-                if org.post_kind[p] == SPECIALIST or r == 0:
+                if vac_rng.random() >= prob_by_kind[kind]:
+                    continue
+                if kind == SPECIALIST or r == 0:
                     self._recruit(p, m)
                     continue
                 c = self.select_candidate(p, m)
@@ -513,6 +559,243 @@ class CadreModel(mesa.Model):
         j = self._recruit_pos
         self._recruit_pos += 1
         return buf[0][j], buf[1][j], buf[2][j], buf[3][j], buf[4][j]
+
+    def _payroll_cut_due(self, m: int) -> bool:
+        """Is the staff-post cut behind its linear path this month (Res. 39; Concl. 40)?"""
+        if not self._payroll_cuts:
+            return False
+        target = 0.0
+        for s, e, share in self._payroll_cuts:
+            if m >= s:
+                target += share * min(1.0, (m - s + 1) / (e - s + 1))
+        return self.staff_posts_abolished < int(target * self._initial_staff_posts)
+
+    # ------------------------------------------------------------------ restructuring
+    def record_restructuring(self, m: int, kind: str, unit: str, detail: str) -> None:
+        """One row in ``events`` per restructuring step (cadre_id empty)."""
+        self.events.append((m, kind, "", unit, -1, -1, detail))
+
+    def make_surplus(self, i: int, unit: Unit, m: int, deadline: int) -> None:
+        """Cadre i stays in ``unit`` above its quota (no post) until placed or cured."""
+        if i in self.surplus_deadline:
+            self._clear_surplus(i)
+        self._leave_post(i)
+        r = int(self.rank[i])
+        self.unit[i] = unit.index
+        self.by_unit_rank[(unit.index, r)].add(i)
+        self.by_area_rank[(unit.area, r)].add(i)
+        self.surplus_unit[unit.index].add(i)
+        self.surplus_deadline[i] = deadline
+        self._deadline_bucket[max(deadline, m)].append(i)
+        self.pay[i] = self._coef[r] + self._allow[r]  # the leadership allowance is kept
+        self._record_event(m, "surplus", i, f"deadline {format_month(deadline)}")
+
+    def _clear_surplus(self, i: int) -> None:
+        u = int(self.unit[i])
+        s = self.surplus_unit.get(u)
+        if s is not None:
+            s.discard(i)
+            if not s:
+                del self.surplus_unit[u]
+        self.surplus_deadline.pop(i, None)
+        self.overdue.discard(i)
+
+    def _place_surplus(self, p: int, m: int) -> bool:
+        """A vacancy in a unit with surplus leaders of the post's rank goes to one of them."""
+        org = self.org
+        s = self.surplus_unit.get(int(org.post_unit[p]))
+        if not s:
+            return False
+        r = int(org.post_rank[p])
+        same = [i for i in s if self.rank[i] == r]
+        if not same:
+            return False
+        i = min(same)
+        self._clear_surplus(i)
+        self._leave_post(i)
+        self._take_post(i, p, m, lateral=True)
+        self._record_event(m, "surplus_placed", i)
+        return True
+
+    def rehouse_leaders(self, old_units: list[Unit], new_units: list[Unit], m: int, deadline: int) -> None:
+        """Give the leaders (and surplus) of ``old_units`` the head and deputy posts of
+        ``new_units``, rank for rank; whoever is left becomes surplus in new_units[0]."""
+        org = self.org
+        people: list[int] = []
+        for kind in (HEAD, DEPUTY):
+            for u in old_units:
+                for p in org.posts_of(u, kind):
+                    h = int(org.post_holder[p])
+                    if h >= 0:
+                        people.append(h)
+        for u in old_units:
+            people.extend(sorted(self.surplus_unit.get(u.index, ()), key=lambda i: (-int(self.rank[i]), i)))
+        placed: set[int] = set()
+        for kind, label in ((HEAD, "kept_head"), (DEPUTY, "kept_deputy")):
+            for u in new_units:
+                for p in org.posts_of(u, kind):
+                    r = int(org.post_rank[p])
+                    who = next((i for i in people if i not in placed and self.rank[i] == r), None)
+                    if who is None:
+                        continue
+                    placed.add(who)
+                    if who in self.surplus_deadline:
+                        self._clear_surplus(who)
+                    self._leave_post(who)
+                    self._take_post(who, p, m, lateral=True)
+                    self._record_event(m, label, who)
+        for i in people:
+            if i not in placed:
+                self.make_surplus(i, new_units[0], m, deadline)
+        for u in new_units:  # posts nobody was rehoused into are vacancies
+            for p in org.posts_of(u):
+                if org.post_holder[p] < 0:
+                    self.vacancies[int(org.post_rank[p])].add(p)
+
+    def _reattach(self, i: int, dest: Unit) -> None:
+        r = int(self.rank[i])
+        old = int(self.unit[i])
+        self.by_unit_rank[(old, r)].discard(i)
+        self.by_area_rank[(int(self.org.units[old].area), r)].discard(i)
+        self.unit[i] = dest.index
+        self.by_unit_rank[(dest.index, r)].add(i)
+        self.by_area_rank[(dest.area, r)].add(i)
+
+    def move_staff_posts(self, src: Unit, dest: Unit) -> None:
+        """Divisions and specialist posts (and their holders) move to ``dest``."""
+        org = self.org
+        for p in [p for p in src.posts if org.post_active[p] and org.post_kind[p] >= DIVISION_HEAD]:
+            org.move_post(p, dest)
+            h = int(org.post_holder[p])
+            if h >= 0:
+                self._reattach(h, dest)
+
+    def return_staff_posts(self, merged: Unit, restored: list[Unit]) -> None:
+        """After a split, staff posts go back to the unit they were created in."""
+        org = self.org
+        by_uid = {u.uid: u for u in restored}
+        for p in [p for p in merged.posts if org.post_active[p] and org.post_kind[p] >= DIVISION_HEAD]:
+            dest = by_uid.get(org.post_origin[p], restored[0])
+            org.move_post(p, dest)
+            h = int(org.post_holder[p])
+            if h >= 0:
+                self._reattach(h, dest)
+
+    def close_unit(self, unit: Unit, m: int, reassign: bool = True) -> None:
+        """Abolish a unit and its remaining posts. With ``reassign`` the posts must
+        already be empty (their people were rehoused)."""
+        org = self.org
+        for p in list(unit.posts):
+            if not org.post_active[p]:
+                continue
+            h = int(org.post_holder[p])
+            if h >= 0:
+                if reassign:
+                    raise RuntimeError(f"closing {unit.uid}: post {p} still held")
+                self._leave_post(h)
+            org.remove_post(p)
+            self.vacancies[int(org.post_rank[p])].discard(p)
+        org.deactivate_unit(unit)
+
+    def people_of(self, units: list[Unit]) -> set[int]:
+        org = self.org
+        out: set[int] = set()
+        for u in units:
+            for p in u.posts:
+                h = int(org.post_holder[p])
+                if h >= 0 and org.post_active[p]:
+                    out.add(h)
+            out |= self.surplus_unit.get(u.index, set())
+        return out
+
+    def find_vacancy(self, r: int, area: int, province_only: bool = False) -> int | None:
+        """A vacant post of rank r: in ``area`` first, then anywhere (or the province only)."""
+        org = self.org
+        fallback = None
+        for p in sorted(self.vacancies[r]):
+            if org.post_holder[p] >= 0 or not org.post_active[p]:
+                continue
+            a = int(org.post_area[p])
+            if a == area:
+                return p
+            if fallback is None and (not province_only or a == PROVINCE_AREA):
+                fallback = p
+        return None if province_only and area != PROVINCE_AREA and fallback is None else fallback
+
+    def transfer(self, i: int, p: int, m: int) -> None:
+        """Move cadre i to vacant post p at the same rank (điều động)."""
+        if i in self.surplus_deadline:
+            self._clear_surplus(i)
+        self._leave_post(i)
+        self._take_post(i, p, m)
+        self.flows["transfers"] += 1
+        self._record_event(m, "transfer", i)
+
+    def offer_early_retirement(self, i: int, m: int) -> bool:
+        """Offer early retirement under the regime in force; True if taken."""
+        tr = self.policy.transition
+        reg = early_retirement.regime(m, self._decree_178_from)
+        left = int(self.ret[i]) - m
+        p = early_retirement.takeup_probability(left, reg, tr.takeup_decree_108, tr.takeup_decree_178, tr.takeup_decay_years)
+        if self.streams["transition"].random() >= p:
+            return False
+        months = early_retirement.payment_salary_months(left, reg, m - self._decree_178_from)
+        self.flows["severance_cost"] += months * float(self.pay[i])
+        self.remove_cadre(i, "early_retirement", m)
+        return True
+
+    def reassign_abolished(self, i: int, m: int) -> None:
+        """A cadre of an abolished unit: province vacancy, early retirement, or commune."""
+        if i in self.surplus_deadline:
+            self._clear_surplus(i)
+        self._leave_post(i)
+        if self.streams["transition"].random() < self.policy.transition.to_province_share:
+            p = self.find_vacancy(int(self.rank[i]), PROVINCE_AREA, province_only=True)
+            if p is not None:
+                self.transfer(i, p, m)
+                return
+        if self.offer_early_retirement(i, m):
+            return
+        self.remove_cadre(i, "to_commune", m)
+
+    def _process_surplus(self, m: int) -> None:
+        """At the deadline: transfer, else offer early retirement; retry transfers after."""
+        due = self._deadline_bucket.pop(m, ())
+        if not self.policy.transition.deadline_policy:
+            return
+        for i in due:
+            if not self.active[i] or self.surplus_deadline.get(i) != m:
+                continue
+            if self._try_transfer(i, m) or self.offer_early_retirement(i, m):
+                continue
+            self.overdue.add(i)
+            self._record_event(m, "still_surplus", i)
+        for i in sorted(self.overdue):
+            if self.surplus_deadline.get(i, NEVER) < m:
+                self._try_transfer(i, m)
+
+    def _try_transfer(self, i: int, m: int) -> bool:
+        area = int(self.org.units[int(self.unit[i])].area)
+        p = self.find_vacancy(int(self.rank[i]), area)
+        if p is None:
+            return False
+        self.transfer(i, p, m)
+        return True
+
+    def check_extra_invariants(self) -> None:
+        """Surplus leaders are accounted for: active, postless, in an active unit."""
+        from sim.invariants import InvariantError
+
+        n = self.n
+        listed = set().union(*self.surplus_unit.values()) if self.surplus_unit else set()
+        if listed != set(self.surplus_deadline):
+            raise InvariantError("surplus registry and deadlines disagree")
+        for i in listed:
+            if not self.active[i] or self.post[i] >= 0 or not self.org.units[int(self.unit[i])].active:
+                raise InvariantError(f"surplus cadre {self.cadre_ids[i]} is not an active, postless member of an active unit")
+        postless = set(np.flatnonzero(self.active[:n] & (self.post[:n] < 0)).tolist())
+        if postless != listed:
+            raise InvariantError(f"{len(postless - listed)} active cadres hold no post and are not surplus")
 
     # ------------------------------------------------------------------ records
     def _record_event(self, m: int, kind: str, i: int, detail: str = "") -> None:

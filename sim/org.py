@@ -47,6 +47,8 @@ class Unit:
     active: bool = True
     merged_from: list[str] = field(default_factory=list)
     posts: list[int] = field(default_factory=list)
+    concurrent_with: str | None = None  # uid of the unit whose head also heads this one
+    spec: UnitSpec | None = None  # template it was built from (to restore it after a split)
 
 
 class Org:
@@ -71,6 +73,7 @@ class Org:
         self.post_non_local = np.zeros(0, bool)
         self.post_psc = np.zeros(0, bool)
         self.post_area = np.zeros(0, np.int16)
+        self.post_origin: list[str] = []  # uid of the unit each post was created in
         self.version = 0  # bumped on every structural change (cache key)
         for spec in cfg.province_units:
             self.add_unit(spec, PROVINCE_AREA)
@@ -108,6 +111,7 @@ class Org:
         uid: str | None = None,
         deputies: int | None = None,
         merged_from: list[str] | None = None,
+        staff: bool = True,
     ) -> Unit:
         """Create a unit with its posts from a template."""
         level = "province" if area == PROVINCE_AREA else "district"
@@ -128,14 +132,15 @@ class Org:
             deputy_rank=spec.deputy_rank,
             deputy_quota=quota,
             merged_from=list(merged_from or []),
+            spec=spec,
         )
         self.units.append(unit)
         self.unit_by_id[uid] = unit
         kinds = (
             [HEAD]
             + [DEPUTY] * quota
-            + [DIVISION_HEAD, *([DIVISION_DEPUTY] * spec.division_deputies)] * spec.divisions
-            + [SPECIALIST] * spec.specialists
+            + [DIVISION_HEAD, *([DIVISION_DEPUTY] * spec.division_deputies)] * (spec.divisions if staff else 0)
+            + [SPECIALIST] * (spec.specialists if staff else 0)
         )
         ranks = [spec.head_rank] + [spec.deputy_rank] * quota + [2 if k == DIVISION_HEAD else 1 if k == DIVISION_DEPUTY else 0 for k in kinds[1 + quota :]]
         self._add_posts(unit, kinds, ranks, spec)
@@ -158,6 +163,7 @@ class Org:
         self.post_psc[a:b] = (kinds_arr <= DEPUTY) & spec.psc_remit
         self.post_area[a:b] = unit.area
         unit.posts.extend(range(a, b))
+        self.post_origin.extend([unit.uid] * k)
         self.n_posts = b
 
     def add_post(
@@ -175,6 +181,7 @@ class Org:
         self.post_psc[pid] = psc
         self.post_area[pid] = unit.area
         unit.posts.append(pid)
+        self.post_origin.append(unit.uid)
         self.n_posts += 1
         self.version += 1
         return pid
@@ -184,6 +191,27 @@ class Org:
         if self.post_holder[pid] >= 0:
             raise ValueError(f"post {pid} is held; vacate it before removing it")
         self.post_active[pid] = False
+        self.version += 1
+
+    def restore_unit(self, uid: str) -> Unit:
+        """Re-create a unit that was merged away: its head and deputy posts, no staff
+        posts (those are returned to it by the caller)."""
+        old = self.unit_by_id[uid]
+        if old.active:
+            raise ValueError(f"unit {uid} is active")
+        return self.add_unit(old.spec, old.area, uid=uid, deputies=old.deputy_quota, staff=False)
+
+    def move_post(self, pid: int, dest: Unit) -> None:
+        """Re-attach a post to another unit (same area)."""
+        src = self.units[int(self.post_unit[pid])]
+        src.posts.remove(pid)
+        self.post_unit[pid] = dest.index
+        self.post_area[pid] = dest.area
+        dest.posts.append(pid)
+        self.version += 1
+
+    def deactivate_unit(self, unit: Unit) -> None:
+        unit.active = False
         self.version += 1
 
     # ------------------------------------------------------------------ queries

@@ -89,3 +89,83 @@ def metric_over_time(ts: pd.DataFrame, metric: str, *, by: str = "scenario", ban
     ax.set(title=metric.replace("_", " "), xlabel="year")
     ax.legend(fontsize=8)
     return fig
+
+
+SURPLUS_OUTCOMES = {
+    "surplus_placed": "took a post in the unit",
+    "kept_head": "restored to a post (split)",
+    "kept_deputy": "restored to a post (split)",
+    "promotion": "promoted",
+    "transfer": "transferred",
+    "early_retirement": "retired early",
+    "retirement": "retired (statutory)",
+    "exit": "left (other)",
+    "to_commune": "moved to a commune",
+}
+
+
+def surplus_outcomes_table(events: pd.DataFrame) -> pd.DataFrame:
+    """Where surplus leaders went: for each person who became surplus, the first event
+    that ended it (or "still surplus"). Columns: scenario (if present), outcome, people."""
+    ev = events
+    keys = ["scenario"] if "scenario" in ev.columns else []
+    rows = []
+    groups = ev.groupby(keys, sort=False) if keys else [((), ev)]
+    for key, g in groups:
+        g = g.reset_index(drop=True)
+        start = g[g["kind"] == "surplus"]
+        for pos, cid in zip(start.index, start["cadre_id"]):
+            later = g.loc[(g.index > pos) & (g["cadre_id"] == cid) & g["kind"].isin(list(SURPLUS_OUTCOMES) + ["surplus"])]
+            kind = later["kind"].iloc[0] if len(later) else "still surplus"
+            if kind == "surplus":
+                continue  # moved on to another unit's surplus: counted there
+            rows.append({**dict(zip(keys, key if isinstance(key, tuple) else (key,))), "outcome": SURPLUS_OUTCOMES.get(kind, kind)})
+    out = pd.DataFrame(rows, columns=keys + ["outcome"])
+    return out.groupby(keys + ["outcome"]).size().rename("people").reset_index()
+
+
+def surplus_outcomes(events: pd.DataFrame) -> plt.Figure:
+    """Stacked bars: where surplus leaders went, per scenario."""
+    table = surplus_outcomes_table(events)
+    fig, ax = plt.subplots(figsize=(9, 4), constrained_layout=True)
+    if table.empty:
+        ax.text(0.5, 0.5, "no surplus leaders in this run", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
+    if "scenario" not in table.columns:
+        table = table.assign(scenario="run")
+    piv = table.pivot_table(index="scenario", columns="outcome", values="people", aggfunc="sum", fill_value=0)
+    bottom = np.zeros(len(piv))
+    for col in piv.columns:
+        ax.bar(piv.index.astype(str), piv[col], bottom=bottom, label=col)
+        bottom += piv[col].to_numpy()
+    ax.set(title="Where surplus leaders went", ylabel="people")
+    ax.legend(fontsize=8, bbox_to_anchor=(1.01, 1), loc="upper left")
+    ax.tick_params(axis="x", rotation=30)
+    return fig
+
+
+def restructuring_panel(ts: pd.DataFrame) -> plt.Figure:
+    """Units, leader posts, surplus leaders and the wage bill over time (mean per scenario)."""
+    fig, axes = plt.subplots(2, 2, figsize=(11, 7), constrained_layout=True)
+    panels = [
+        ("units", "units"),
+        ("leader_posts", "leader posts (heads + deputies)"),
+        ("surplus_leaders", "surplus leaders"),
+        ("wage_bill", "wage bill (base-salary units / month)"),
+    ]
+    for ax, (col, title) in zip(axes.flat, panels):
+        for name, g in ts.groupby("scenario", sort=False):
+            mean = g.groupby("month")[col].mean()
+            ax.plot(_month_axis(ax, pd.Series(mean.index)), mean.to_numpy(), label=str(name))
+        ax.set(title=title, xlabel="year")
+    axes.flat[0].legend(fontsize=7)
+    return fig
+
+
+def single_run_extra_figures(res) -> list[tuple[str, plt.Figure]]:
+    """Figures that a single run adds when its scenario restructures."""
+    out = [("restructuring.png", restructuring_panel(res.timeseries))]
+    if (res.events["kind"] == "surplus").any():
+        out.append(("surplus_outcomes.png", surplus_outcomes(res.events.assign(scenario=res.scenario))))
+    return out

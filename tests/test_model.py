@@ -82,7 +82,7 @@ def test_timeseries_columns_and_months(short_cfg):
         assert col in ts.columns, col
     assert ts["month"].iloc[0] == "2018-09" and ts["month"].iloc[-1] == "2020-12"
     assert (ts["leaders"] == ts["heads"] + ts["deputies"]).all()
-    assert (ts["vacant_leader_posts"] == ts["leader_posts"] - ts["leaders"]).all()
+    assert (ts["vacant_leader_posts"] == ts["leader_posts"] - ts["leaders"] + ts["surplus_leaders"]).all()
     assert ts["leaders_mean_age"].between(30, 62).all()
 
 

@@ -1,0 +1,276 @@
+"""The succession pool (quy hoạch): who is designated for which post.
+
+Source: Regulation 50-QĐ/TW (2021) on cadre planning (BRIEF §3):
+
+* at most **3 candidates per post** (``per_post_max``);
+* one person in the pool for at most **3 posts** at one level (``posts_per_person_max``);
+* candidates need a full term of working age left (applied by the caller, which passes
+  only eligible candidates);
+* composition targets for the pool at province and district level: **women >= 25%**,
+  **young (under 40) >= 15%**.
+
+The regulation states the targets but not how a Standing Committee reaches them; the
+three ``target_mode`` values are modelling choices (none / a score preference / a hard
+quota by swaps), and the size of the preference is an estimate.
+
+Arrays are indexed by *position* in the candidate arrays (``score``, ``female``,
+``young``); the caller maps positions back to cadre ids.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+CHOICE_RULES = ("merit", "seniority", "random", "mixed")
+TARGET_MODES = ("none", "preference", "quota")
+
+PER_POST_MAX = 3  # Reg. 50-QĐ/TW (2021): at most 3 candidates per post
+POSTS_PER_PERSON_MAX = 3  # Reg. 50-QĐ/TW (2021): one person for at most 3 posts
+WOMEN_TARGET = 0.25  # Reg. 50-QĐ/TW (2021): women >= 25% of the pool
+YOUNG_TARGET = 0.15  # Reg. 50-QĐ/TW (2021): under 40 >= 15% (province, district)
+# Bonus given to a woman (young) candidate while the pool is below its women (young)
+# target, in standard deviations of the candidates' scores. Estimate: Reg. 50 sets the
+# targets but not how strongly selection pursues them.
+PREFERENCE_BONUS_SD = 1.0
+
+
+def _standardise(x: np.ndarray) -> np.ndarray:
+    """(x - mean) / sd; zeros where the sd is 0 (all equal)."""
+    x = np.asarray(x, dtype=float)
+    if x.size == 0:
+        return x
+    sd = x.std()
+    return (x - x.mean()) / sd if sd > 0 else np.zeros_like(x)
+
+
+def pool_score(
+    rule: str,
+    competence: np.ndarray,
+    months_in_rank: np.ndarray,
+    rng: np.random.Generator,
+    noise_sd: float = 0.5,
+) -> np.ndarray:
+    """Score of each candidate for the pool (higher is better), by the choice rule.
+
+    * ``merit``: observed competence = latent competence + N(0, ``noise_sd``) noise
+      (``noise_sd`` is an estimate: panels see merit imperfectly, as in
+      :mod:`sim.rules.selection`).
+    * ``seniority``: months in rank, ties broken at random (a uniform draw in [0, 1)
+      added, less than one month).
+    * ``random``: a uniform draw.
+    * ``mixed``: the mean of the standardised merit score and the standardised
+      seniority score.
+
+    The same draws (one normal and one uniform per candidate, in that order) are taken
+    whatever the rule, so switching rules does not shift the caller's random stream.
+    """
+    if rule not in CHOICE_RULES:
+        raise ValueError(f"unknown pool choice rule {rule!r}; valid rules: {', '.join(CHOICE_RULES)}")
+    competence = np.asarray(competence, dtype=float)
+    months_in_rank = np.asarray(months_in_rank, dtype=float)
+    n = competence.size
+    if noise_sd < 0:
+        raise ValueError(f"noise_sd = {noise_sd} must be >= 0")
+    noise = rng.standard_normal(n)
+    uniform = rng.random(n)
+    merit = competence + noise_sd * noise
+    seniority = months_in_rank + uniform
+    if rule == "merit":
+        return merit
+    if rule == "seniority":
+        return seniority
+    if rule == "random":
+        return uniform
+    return 0.5 * (_standardise(merit) + _standardise(seniority))
+
+
+def pool_shares(pool: list[np.ndarray], female: np.ndarray, young: np.ndarray) -> tuple[int, float, float]:
+    """(size, women_share, young_share) of the pool, counting distinct persons.
+
+    A person designated for several posts counts once. Shares are NaN for an empty pool.
+    """
+    members = np.unique(np.concatenate([np.asarray(p, dtype=np.intp) for p in pool])) if pool else np.array([], np.intp)
+    size = int(members.size)
+    if size == 0:
+        return 0, math.nan, math.nan
+    female = np.asarray(female, dtype=bool)
+    young = np.asarray(young, dtype=bool)
+    return size, float(female[members].mean()), float(young[members].mean())
+
+
+class _PoolState:
+    """Running bookkeeping of a pool under construction (private)."""
+
+    def __init__(self, n_posts: int, n: int, female: np.ndarray, young: np.ndarray):
+        self.members: list[list[int]] = [[] for _ in range(n_posts)]
+        self.count = np.zeros(n, dtype=np.int64)  # posts per person
+        self.attr = {"female": female, "young": young}
+
+    def add(self, j: int, i: int) -> None:
+        self.members[j].append(i)
+        self.count[i] += 1
+
+    def remove(self, j: int, i: int) -> None:
+        self.members[j].remove(i)
+        self.count[i] -= 1
+
+    def distinct(self) -> int:
+        return int(np.count_nonzero(self.count))
+
+    def n_with(self, name: str) -> int:
+        return int(np.count_nonzero((self.count > 0) & self.attr[name]))
+
+    def share(self, name: str) -> float:
+        d = self.distinct()
+        return self.n_with(name) / d if d else 0.0
+
+    def share_after_swap(self, name: str, out: int, inc: int) -> float:
+        """Share of ``name`` if ``out`` loses one post and ``inc`` gains one."""
+        d, k = self.distinct(), self.n_with(name)
+        a = self.attr[name]
+        if self.count[out] == 1:  # out leaves the pool
+            d -= 1
+            k -= int(a[out])
+        if self.count[inc] == 0:  # inc joins the pool
+            d += 1
+            k += int(a[inc])
+        return k / d if d else 0.0
+
+
+def build_pool(
+    eligible: list[np.ndarray],
+    score: np.ndarray,
+    female: np.ndarray,
+    young: np.ndarray,
+    *,
+    per_post_max: int = PER_POST_MAX,
+    posts_per_person_max: int = POSTS_PER_PERSON_MAX,
+    women_target: float = WOMEN_TARGET,
+    young_target: float = YOUNG_TARGET,
+    target_mode: str = "preference",
+    rng: np.random.Generator | None = None,
+    preference_bonus_sd: float = PREFERENCE_BONUS_SD,
+) -> list[np.ndarray]:
+    """Designate up to ``per_post_max`` candidates for each post (Regulation 50-QĐ/TW).
+
+    Parameters
+    ----------
+    eligible
+        ``eligible[j]``: positions of the candidates eligible for post j (the caller has
+        applied the rank, scope and age rules). Duplicates are ignored.
+    score
+        One finite score per candidate, higher is better (e.g. from :func:`pool_score`).
+    female, young
+        Booleans per candidate (young = under 40 at the review, Reg. 50).
+    target_mode
+        ``"none"``: by score only. ``"preference"``: while the pool's running share of
+        women (young) among distinct persons is below ``women_target``
+        (``young_target``), women (young) candidates get ``preference_bonus_sd``
+        standard deviations of ``score`` (over all candidates; 1.0 if all are equal)
+        added; the two bonuses add up, and an empty pool counts as below target. ``"quota"``: fill by score, then swap the lowest-scoring member
+        without the attribute for the best available eligible candidate with it, while
+        the pool-level share is below target and a swap that raises it exists (women
+        first; a young swap never takes the women share below its target, or below
+        its current value if that is already short).
+    rng
+        Optional; breaks exact score ties at random. Without it ties go to the lower
+        position.
+
+    Greedy: posts are processed in order of scarcity (fewest eligible first, ties by
+    post index), and within a post the best-scoring available candidate is taken one at
+    a time. Guarantees: no person in more than ``posts_per_person_max`` posts, no person
+    twice in a post, at most ``per_post_max`` per post, every member eligible for the
+    post. Returns one int array per post, ordered by descending ``score``.
+    """
+    if target_mode not in TARGET_MODES:
+        raise ValueError(f"unknown target_mode {target_mode!r}; valid: {', '.join(TARGET_MODES)}")
+    if per_post_max < 0 or posts_per_person_max < 0:
+        raise ValueError("per_post_max and posts_per_person_max must be >= 0")
+    score = np.asarray(score, dtype=float)
+    female = np.asarray(female, dtype=bool)
+    young = np.asarray(young, dtype=bool)
+    n = score.size
+    if female.size != n or young.size != n:
+        raise ValueError("score, female and young must have the same length")
+    elig = [np.unique(np.asarray(e, dtype=np.intp)) for e in eligible]
+    for j, e in enumerate(elig):
+        if e.size and (e[0] < 0 or e[-1] >= n):
+            raise ValueError(f"eligible[{j}] holds positions outside 0..{n - 1}")
+
+    # Tie-break rank: 0 is best. Exact ties go to a random order (rng) or the lower position.
+    tiebreak = rng.random(n) if rng is not None else np.arange(n, dtype=float)
+    order = np.lexsort((tiebreak, -score))  # best first
+    rank_of = np.empty(n, dtype=np.int64)
+    rank_of[order] = np.arange(n)
+
+    sd = float(score.std()) if n else 0.0
+    bonus = preference_bonus_sd * (sd if sd > 0 else 1.0)
+    state = _PoolState(len(elig), n, female, young)
+    prefer = target_mode == "preference"
+
+    for j in sorted(range(len(elig)), key=lambda k: (elig[k].size, k)):
+        cands = elig[j]
+        for _ in range(per_post_max):
+            free = cands[(state.count[cands] < posts_per_person_max) & ~np.isin(cands, state.members[j])]
+            if free.size == 0:
+                break
+            adj = score[free].copy()
+            if prefer:
+                if state.share("female") < women_target:
+                    adj += bonus * female[free]
+                if state.share("young") < young_target:
+                    adj += bonus * young[free]
+            best = free[np.lexsort((rank_of[free], -adj))[0]]
+            state.add(j, int(best))
+
+    if target_mode == "quota":
+        _swap_towards(state, elig, "female", women_target, rank_of, posts_per_person_max, guard=None)
+        _swap_towards(state, elig, "young", young_target, rank_of, posts_per_person_max, guard=("female", women_target))
+
+    return [np.array(sorted(m, key=lambda i: rank_of[i]), dtype=np.intp) for m in state.members]
+
+
+def _swap_towards(
+    state: _PoolState,
+    elig: list[np.ndarray],
+    name: str,
+    target: float,
+    rank_of: np.ndarray,
+    posts_per_person_max: int,
+    guard: tuple[str, float] | None,
+) -> None:
+    """Quota mode: swap members without ``name`` for eligible ones with it (in place).
+
+    Each swap must strictly raise the pool share of ``name``; with a ``guard``
+    (other attribute, its target) a swap may not lower that attribute's share below
+    min(its target, its current share). Members leave lowest score first; entrants are
+    the best-scoring available.
+    """
+    a = state.attr[name]
+    while state.distinct() and state.share(name) < target:
+        current = state.share(name)
+        guard_floor = min(guard[1], state.share(guard[0])) if guard else None
+        # members without the attribute, lowest score (highest rank number) first
+        outs = sorted(
+            ((j, i) for j, m in enumerate(state.members) for i in m if not a[i]),
+            key=lambda ji: -rank_of[ji[1]],
+        )
+        done = False
+        for j, out in outs:
+            cands = elig[j]
+            inc = cands[a[cands] & (state.count[cands] < posts_per_person_max) & ~np.isin(cands, state.members[j])]
+            for i in inc[np.argsort(rank_of[inc], kind="stable")]:
+                if state.share_after_swap(name, out, int(i)) <= current:
+                    continue
+                if guard and state.share_after_swap(guard[0], out, int(i)) < guard_floor:
+                    continue
+                state.remove(j, out)
+                state.add(j, int(i))
+                done = True
+                break
+            if done:
+                break
+        if not done:
+            return

@@ -300,6 +300,8 @@ class CongressSpec:
     first_time_min_months: int = 60  # Directive 35: a full term left
     reelected_min_months: int = 30  # Directive 35: at least half a term left
     age_rule_basis: str = "labour_code_2012"  # the directive used the 2019 ages (60/55)
+    age_rule_basis_2025: str = "decree_135"  # Directive 45-CT/TW (2024) used the new ages
+    reelected_min_months_2025: int = 48  # Directive 45-CT/TW: re-elected need 48 months
     women_target: float = 0.15  # medium confidence
     under40_target: float = 0.10  # Directive 35
 
@@ -307,7 +309,8 @@ class CongressSpec:
         _check_prob("policy.congress.shrink", self.shrink)
         _check_prob("policy.congress.women_target", self.women_target)
         _check_prob("policy.congress.under40_target", self.under40_target)
-        _check_choice("policy.congress.age_rule_basis", self.age_rule_basis, ("decree_135", "labour_code_2012"))
+        for name in ("age_rule_basis", "age_rule_basis_2025"):
+            _check_choice(f"policy.congress.{name}", getattr(self, name), ("decree_135", "labour_code_2012"))
         if self.previous_committee_size < 1:
             raise ConfigError("policy.congress.previous_committee_size must be >= 1")
 
@@ -326,6 +329,7 @@ class TransitionSpec:
     takeup_decay_years: float = 5.0  # estimate: take-up falls as exp(-years early / this)
     decree_178_from: str = "2025-01"  # Decree 178/2024 in force from 1 Jan 2025
     to_province_share: float = 0.3  # abolished level: share of reassignments sought at the province (estimate)
+    reappoint_on_merge: bool = True  # leaders of a merged unit get new appointments: time in post restarts (modelling choice)
 
     def __post_init__(self) -> None:
         for name in ("takeup_decree_108", "takeup_decree_178", "to_province_share"):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.org import HEAD
+from sim.pipeline import pool_metrics
 
 # flows: counted during the month; stocks: measured at the end of the month
 FLOW_COLUMNS = [
@@ -27,6 +28,8 @@ FLOW_COLUMNS = [
     "transfers",
     "posts_abolished",
     "severance_cost",
+    "rotations",
+    "succession_gaps",
 ]
 STOCK_COLUMNS = [
     "headcount",
@@ -43,6 +46,12 @@ STOCK_COLUMNS = [
     "leaders_women_share",
     "leaders_under40_share",
     "leaders_mean_age",
+    "rotations_active",
+    "pool_size",
+    "pool_women_share",
+    "pool_under40_share",
+    "bench_strength",
+    "non_local_key_share",
 ]
 COLUMNS = STOCK_COLUMNS + FLOW_COLUMNS
 
@@ -102,5 +111,19 @@ def collect_month(model, m: int) -> dict[str, float]:
         "leaders_under40_share": under40,
         "leaders_mean_age": mean_age,
     }
+    row["rotations_active"] = len(model.rotating)
+    row.update(pool_metrics(model, m))
+    row["non_local_key_share"] = _non_local_key_share(model, lp)
     row.update(model.flows)
     return row
+
+
+def _non_local_key_share(model, lp: np.ndarray) -> float:
+    """Share of district posts under the non-local rule held by someone from elsewhere."""
+    org = model.org
+    nl = lp[org.post_non_local[lp] & (org.post_area[lp] > 0)]
+    h = org.post_holder[nl]
+    ok = h >= 0
+    if not ok.any():
+        return float("nan")
+    return float(np.mean(model.home[h[ok]] != org.post_area[nl][ok]))

@@ -17,7 +17,7 @@ from collections import defaultdict
 import mesa
 import numpy as np
 
-from sim import restructuring
+from sim import pipeline, restructuring
 from sim.agents import Cadre
 from sim.calendar import format_month, parse_month
 from sim.config import SimConfig
@@ -40,6 +40,7 @@ STREAMS = (
     "transition",
     "pool",
     "rotation",
+    "congress",
 )
 NEVER = 10**9
 _EXIT_FLOW = {
@@ -57,24 +58,15 @@ def make_streams(seed: int) -> dict[str, np.random.Generator]:
 
 
 def _extend_buckets(buckets: dict[int, list[int]], months: np.ndarray, idx: np.ndarray) -> None:
-    """Append each idx to buckets[month], grouped with one sort (not a Python loop per cadre)."""
-    if len(idx) == 0:
-        return
-    order = np.argsort(months, kind="stable")
-    keys, starts = np.unique(months[order], return_index=True)
-    for key, group in zip(keys.tolist(), np.split(idx[order], starts[1:])):
-        buckets[key].extend(group.tolist())
+    """Append each idx to buckets[month]."""
+    for key, i in zip(months.tolist(), idx.tolist()):
+        buckets[key].append(i)
 
 
 def _extend_sets(index: dict[tuple[int, int], set[int]], a: np.ndarray, b: np.ndarray, idx: np.ndarray) -> None:
-    """Add each idx to index[(a, b)], grouped with one sort."""
-    if len(idx) == 0:
-        return
-    code = a * 16 + b
-    order = np.argsort(code, kind="stable")
-    keys, starts = np.unique(code[order], return_index=True)
-    for key, group in zip(keys.tolist(), np.split(idx[order], starts[1:])):
-        index[(key // 16, key % 16)].update(group.tolist())
+    """Add each idx to index[(a, b)]."""
+    for key, i in zip(zip(a.tolist(), b.tolist()), idx.tolist()):
+        index[key].add(i)
 
 
 class CadreModel(mesa.Model):
@@ -159,6 +151,17 @@ class CadreModel(mesa.Model):
         self._decree_178_from = parse_month(pol.transition.decree_178_from)
         self.planned = restructuring.plan(config, self.org, self.streams["restructuring"])
         restructuring.schedule_all(self, self.planned)
+        # talent pipeline
+        self.pool: dict[int, np.ndarray] = {}
+        self.pool_post = np.zeros(0, np.int64)
+        self.pool_cadre = np.zeros(0, np.int64)
+        self.pool_people = np.zeros(0, np.int64)  # distinct pool members at the last review
+        self.rotating: set[int] = set()
+        self._rotation_bucket: dict[int, list[int]] = defaultdict(list)
+        self._gap_seen: set[int] = set()
+        self.summary_extra: dict[str, float] = {}
+        self.committee_size = pol.congress.previous_committee_size
+        pipeline.schedule(self)
 
         if config.roster is not None:
             pop = load_roster(config.roster, self.org, config, self.streams["population"])
@@ -166,6 +169,9 @@ class CadreModel(mesa.Model):
             pop = generate_population(self.org, config, self.streams["population"])
         self._add_population(pop)
         self.initial_headcount = self.headcount
+        # the 2015-2020 committee is approximated by the holders of rank >= 4 posts at the start
+        held = self.active[: self.n] & (self.rank[: self.n] >= 4)
+        self.in_committee[: self.n] = held
         self._initial_staff_posts = int(np.count_nonzero(self.org.post_kind[: self.org.n_posts] == SPECIALIST))
         self._payroll_cuts = [
             (parse_month(c.start), parse_month(c.end), c.share) for c in pol.payroll.cuts
@@ -195,6 +201,10 @@ class CadreModel(mesa.Model):
         "term_end": (np.int64, NEVER),
         "active": (bool, False),
         "pay": (np.float64, 0.0),
+        "rot_end": (np.int64, NEVER),  # month a rotation ends (NEVER: not rotating)
+        "rot_origin_unit": (np.int32, -1),
+        "rotated": (bool, False),  # ever rotated: experience counts in selection
+        "in_committee": (bool, False),  # member of the provincial Party committee
     }
 
     def _alloc(self, need: int) -> None:
@@ -277,6 +287,7 @@ class CadreModel(mesa.Model):
         for action in self._dated.pop(m, ()):
             action(self, m)
         self._process_exits(m)
+        pipeline.rotation_returns(self, m)
         self._process_term_ends(m)
         self._fill_vacancies(m)
         self._process_surplus(m)
@@ -304,9 +315,10 @@ class CadreModel(mesa.Model):
             if self.active[i] and self.exit_month[i] == m:
                 self.remove_cadre(i, "exit", m)
 
-    def remove_cadre(self, i: int, kind: str, m: int) -> None:
+    def remove_cadre(self, i: int, kind: str, m: int, detail: str = "") -> None:
         """A cadre leaves the payroll (retirement, other exit, early retirement)."""
-        self._record_event(m, kind, i)
+        self._record_event(m, kind, i, detail)
+        self.rotating.discard(i)
         if i in self.surplus_deadline:
             self._clear_surplus(i)
         self._leave_post(i)
@@ -414,6 +426,11 @@ class CadreModel(mesa.Model):
             kind, new_end = reappointment(m, int(self.ret[i]), self.policy.appointment.term_months)
             if self.org.post_kind[self.post[i]] == HEAD:
                 self.head_terms[i] += 1
+                tl = self.policy.term_limit
+                if tl.enabled and self.head_terms[i] >= tl.max_consecutive_terms:
+                    pipeline.enforce_term_limit(self, i, m)
+                    if self.post[i] >= 0 and self.term_end[i] != NEVER and self.term_end[i] > m:
+                        continue  # moved: a new term has started in the new post
             if new_end > m:
                 self.term_end[i] = new_end
                 self._term_bucket[new_end].append(i)
@@ -436,7 +453,9 @@ class CadreModel(mesa.Model):
             vac = self.vacancies[r]
             if not vac:
                 continue
-            for p in sorted(vac):
+            todo = sorted(vac)
+            draws = vac_rng.random(len(todo)).tolist()  # one draw per vacancy, in post order
+            for p, u in zip(todo, draws):
                 if org.post_holder[p] >= 0 or not org.post_active[p]:
                     vac.discard(p)
                     continue
@@ -449,7 +468,7 @@ class CadreModel(mesa.Model):
                     self.staff_posts_abolished += 1
                     self.flows["posts_abolished"] += 1
                     continue
-                if vac_rng.random() >= prob_by_kind[kind]:
+                if u >= prob_by_kind[kind]:
                     continue
                 if kind == SPECIALIST or r == 0:
                     self._recruit(p, m)
@@ -465,7 +484,7 @@ class CadreModel(mesa.Model):
         ok = (self.ret[cands] - m >= ap.min_months_left) & (m - self.post_since[cands] >= ap.min_months_in_post)
         return cands[ok]
 
-    def candidate_scopes(self, p: int):
+    def candidate_scopes(self, p: int, wide: bool = False):
         """Candidate sets for post p, nearest first: same unit, same area, all areas."""
         org = self.org
         r = int(org.post_rank[p])
@@ -473,29 +492,62 @@ class CadreModel(mesa.Model):
         area = int(org.post_area[p])
         yield self.by_unit_rank.get((u, r - 1), ())
         yield self.by_area_rank.get((area, r - 1), ())
-        if r >= 5:  # provincial leaders are drawn from the whole province
+        if r >= 5 or wide:  # provincial leaders (and non-local posts) from the whole province
             for a in range(len(org.area_codes)):
                 if a != area:
                     yield self.by_area_rank.get((a, r - 1), ())
 
     def select_candidate(self, p: int, m: int) -> int | None:
-        """Choose who fills post p (one rank below, nearest scope first)."""
-        sel = self.policy.selection
+        """Choose who fills post p: for a key post the succession pool first, then
+        eligible cadres one rank below, nearest scope first (for non-local-rule posts,
+        all areas, with the non-local rule applied)."""
+        org = self.org
+        r = int(org.post_rank[p])
+        key = bool(org.post_key[p])
+        non_local = bool(org.post_non_local[p]) and self.policy.non_local.strictness != "off"
+        if key:
+            ready = pipeline.pool_candidates_for(self, p, m)
+            if non_local and len(ready):
+                ready = ready[np.isfinite(self._non_local_bonus(ready, p))]
+            if len(ready):
+                self._gap_seen.discard(p)
+                return self._choose(ready, p, m, non_local)
+            if p not in self._gap_seen:
+                self._gap_seen.add(p)
+                self.flows["succession_gaps"] += 1
         pool: list[np.ndarray] = []
-        r = int(self.org.post_rank[p])
-        for scope in self.candidate_scopes(p):
+        for scope in self.candidate_scopes(p, wide=non_local):
             if not scope:
                 continue
             c = self.eligible(np.fromiter(scope, np.int64, len(scope)), m)
+            if non_local and len(c):
+                c = c[np.isfinite(self._non_local_bonus(c, p))]
             if len(c):
                 pool.append(c)
-                if r < 5:
+                if r < 5 and not non_local:
                     break
         if not pool:
             return None
-        cands = np.concatenate(pool) if len(pool) > 1 else pool[0]
+        cands = np.unique(np.concatenate(pool)) if len(pool) > 1 else pool[0]
+        return self._choose(cands, p, m, non_local)
+
+    def _non_local_bonus(self, cands: np.ndarray, p: int) -> np.ndarray:
+        from sim.rules.rotation import non_local_preference
+
+        return non_local_preference(self.home[cands], int(self.org.post_area[p]), self.policy.non_local.strictness)
+
+    def _choose(self, cands: np.ndarray, p: int, m: int, non_local: bool) -> int:
+        sel = self.policy.selection
+        bonus = self.policy.rotation.experience_bonus * self.rotated[cands]
+        if non_local:
+            bonus = bonus + self._non_local_bonus(cands, p)
         k = selection.choose(
-            sel.rule, self.competence[cands], m - self.rank_since[cands], self.streams["selection"], sel.noise_sd
+            sel.rule,
+            self.competence[cands],
+            m - self.rank_since[cands],
+            self.streams["selection"],
+            sel.noise_sd,
+            bonus=bonus,
         )
         return int(cands[k])
 
@@ -642,7 +694,8 @@ class CadreModel(mesa.Model):
                     if who in self.surplus_deadline:
                         self._clear_surplus(who)
                     self._leave_post(who)
-                    self._take_post(who, p, m, lateral=True)
+                    # a new appointment in the merged unit restarts time in post and term
+                    self._take_post(who, p, m, lateral=not self.policy.transition.reappoint_on_merge)
                     self._record_event(m, label, who)
         for i in people:
             if i not in placed:

@@ -74,7 +74,8 @@ class Org:
         self.post_psc = np.zeros(0, bool)
         self.post_area = np.zeros(0, np.int16)
         self.post_origin: list[str] = []  # uid of the unit each post was created in
-        self.version = 0  # bumped on every structural change (cache key)
+        self.version = 0  # bumped on every change to units or leader/division posts (cache key)
+        self.staff_version = 0  # bumped when a specialist post is abolished
         for spec in cfg.province_units:
             self.add_unit(spec, PROVINCE_AREA)
         for area, _ in enumerate(cfg.districts, start=1):
@@ -191,7 +192,10 @@ class Org:
         if self.post_holder[pid] >= 0:
             raise ValueError(f"post {pid} is held; vacate it before removing it")
         self.post_active[pid] = False
-        self.version += 1
+        if self.post_kind[pid] == SPECIALIST:
+            self.staff_version += 1  # leader-post caches stay valid
+        else:
+            self.version += 1
 
     def restore_unit(self, uid: str) -> Unit:
         """Re-create a unit that was merged away: its head and deputy posts, no staff

@@ -164,8 +164,10 @@ def restructuring_panel(ts: pd.DataFrame) -> plt.Figure:
 
 
 def single_run_extra_figures(res) -> list[tuple[str, plt.Figure]]:
-    """Figures that a single run adds when its scenario restructures."""
-    out = [("restructuring.png", restructuring_panel(res.timeseries))]
+    """The restructuring panel, the pipeline panel, and where surplus leaders went."""
+    from sim.pipeline_plots import pipeline_panel
+
+    out = [("restructuring.png", restructuring_panel(res.timeseries)), ("pipeline.png", pipeline_panel(res.timeseries))]
     if (res.events["kind"] == "surplus").any():
         out.append(("surplus_outcomes.png", surplus_outcomes(res.events.assign(scenario=res.scenario))))
     return out

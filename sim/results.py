@@ -48,7 +48,8 @@ class Result:
             ts.insert(3, "replicate", replicate)
         ev = pd.DataFrame(model.events, columns=EVENT_COLUMNS)
         if len(ev):
-            ev["month"] = [format_month(m) for m in ev["month"]]
+            labels = {m: format_month(m) for m in set(ev["month"].tolist())}
+            ev["month"] = ev["month"].map(labels)
             kinds = np.array(list(POST_KINDS) + [""], dtype=object)
             ev["post"] = kinds[ev["post"].to_numpy()]
         start, end = model.initial_ages, model.age_table()

@@ -103,6 +103,8 @@ def generate_population(org: Org, cfg: SimConfig, rng: np.random.Generator) -> P
     career = age - int(lo)
     in_rank = np.minimum(rng.integers(0, pop.max_months_in_rank + 1, n), career)
     in_post = np.minimum(rng.integers(0, pop.max_months_in_rank + 1, n), in_rank)
+    # heads have served fewer than two full terms in their post (the two-term limit)
+    in_post = np.where(org.post_kind[pids] == 0, np.minimum(in_post, 119), in_post)
     area = org.post_area[pids].astype(int)
     n_districts = len(org.district_codes)
     random_home = rng.integers(1, n_districts + 1, n) if n_districts else np.zeros(n, int)

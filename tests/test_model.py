@@ -58,7 +58,8 @@ def test_headcount_identity(base_cfg):
     ts = res.timeseries
     start = res.summary["headcount_start"]
     assert start + ts["recruits"].sum() - ts["exits"].sum() == ts["headcount"].iloc[-1]
-    assert (ts["exits"] == ts["retirements"] + ts["other_exits"]).all()
+    parts = ts["retirements"] + ts["other_exits"] + ts["early_retirements"] + ts["to_commune"]
+    assert (ts["exits"] == parts).all()
 
 
 def test_same_seed_same_tables_different_seed_different(short_cfg):

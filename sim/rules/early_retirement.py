@@ -53,3 +53,12 @@ def payment_salary_months(months_left: int, regime_name: str, months_since_178: 
     if months_since_178 >= 12:
         lump *= 0.5
     return lump + 5.0 * years
+
+
+def payment_decree_26(months_left: int, service_months: int) -> float:
+    """Decree 26/2015, cadres not re-elected for age: 3 months' salary per year retired
+    early, plus 5 months for the first 20 years of service and 0.5 month for each year
+    beyond (in months of salary)."""
+    years_early = max(months_left, 0) / 12.0
+    service = max(service_months, 0) / 12.0
+    return 3.0 * years_early + 5.0 + 0.5 * max(service - 20.0, 0.0)

@@ -101,26 +101,40 @@ def pool_shares(pool: list[np.ndarray], female: np.ndarray, young: np.ndarray) -
 
 
 class _PoolState:
-    """Running bookkeeping of a pool under construction (private)."""
+    """Running bookkeeping of a pool under construction (private).
+
+    Distinct members and their women/young counts are kept as running counters, so a
+    share costs O(1) rather than a pass over all candidates.
+    """
 
     def __init__(self, n_posts: int, n: int, female: np.ndarray, young: np.ndarray):
         self.members: list[list[int]] = [[] for _ in range(n_posts)]
-        self.count = np.zeros(n, dtype=np.int64)  # posts per person
-        self.attr = {"female": female, "young": young}
+        self.count = [0] * n  # posts per person (a list: scalar access is the hot path)
+        self.attr = {"female": female.tolist(), "young": young.tolist()}
+        self._distinct = 0
+        self._with = {"female": 0, "young": 0}
 
     def add(self, j: int, i: int) -> None:
         self.members[j].append(i)
+        if self.count[i] == 0:
+            self._distinct += 1
+            for name, a in self.attr.items():
+                self._with[name] += int(a[i])
         self.count[i] += 1
 
     def remove(self, j: int, i: int) -> None:
         self.members[j].remove(i)
         self.count[i] -= 1
+        if self.count[i] == 0:
+            self._distinct -= 1
+            for name, a in self.attr.items():
+                self._with[name] -= int(a[i])
 
     def distinct(self) -> int:
-        return int(np.count_nonzero(self.count))
+        return self._distinct
 
     def n_with(self, name: str) -> int:
-        return int(np.count_nonzero((self.count > 0) & self.attr[name]))
+        return self._with[name]
 
     def share(self, name: str) -> float:
         d = self.distinct()
@@ -194,7 +208,15 @@ def build_pool(
     n = score.size
     if female.size != n or young.size != n:
         raise ValueError("score, female and young must have the same length")
-    elig = [np.unique(np.asarray(e, dtype=np.intp)) for e in eligible]
+    # Posts that share a candidate array (same scope) share one cleaned copy, so the
+    # ranking below is computed once per scope rather than once per post.
+    cleaned: dict[int, np.ndarray] = {}
+    elig = []
+    for e in eligible:
+        key = id(e)
+        if key not in cleaned:
+            cleaned[key] = np.unique(np.asarray(e, dtype=np.intp))
+        elig.append(cleaned[key])
     for j, e in enumerate(elig):
         if e.size and (e[0] < 0 or e[-1] >= n):
             raise ValueError(f"eligible[{j}] holds positions outside 0..{n - 1}")
@@ -210,26 +232,67 @@ def build_pool(
     state = _PoolState(len(elig), n, female, young)
     prefer = target_mode == "preference"
 
+    orders: dict[tuple[int, bool, bool], list] = {}  # scope -> [ranked candidates, first usable]
+    count = state.count  # hot loop: plain lists and local counters
+    fem, yng = state.attr["female"], state.attr["young"]
+    with_w, with_y = state._with["female"], state._with["young"]
+    distinct = state._distinct
+    ppm = posts_per_person_max
     for j in sorted(range(len(elig)), key=lambda k: (elig[k].size, k)):
         cands = elig[j]
+        if cands.size == 0:
+            continue
+        flags = None
+        entry: list = [[], 0]
+        taken: set[int] = set()
+        members = state.members[j]
         for _ in range(per_post_max):
-            free = cands[(state.count[cands] < posts_per_person_max) & ~np.isin(cands, state.members[j])]
-            if free.size == 0:
-                break
-            adj = score[free].copy()
+            # the order depends only on the candidates and on which targets are short
             if prefer:
-                if state.share("female") < women_target:
-                    adj += bonus * female[free]
-                if state.share("young") < young_target:
-                    adj += bonus * young[free]
-            best = free[np.lexsort((rank_of[free], -adj))[0]]
-            state.add(j, int(best))
+                short_w = with_w < women_target * distinct if distinct else women_target > 0
+                short_y = with_y < young_target * distinct if distinct else young_target > 0
+                now = (short_w, short_y)
+            else:
+                now = (False, False)
+            if now != flags:
+                flags = now
+                key = (id(cands), *now)
+                if key not in orders:
+                    adj = score[cands] + bonus * (now[0] * female[cands] + now[1] * young[cands])
+                    orders[key] = [cands[np.lexsort((rank_of[cands], -adj))].tolist(), 0]
+                entry = orders[key]
+            ranked, start = entry
+            # people at their posts-per-person limit stay there: skip them for good
+            while start < len(ranked) and count[ranked[start]] >= ppm:
+                start += 1
+            entry[1] = start
+            best = None
+            for k in range(start, len(ranked)):
+                i = ranked[k]
+                if count[i] < ppm and i not in taken:
+                    best = i
+                    break
+            if best is None:
+                break
+            taken.add(best)
+            members.append(best)
+            if count[best] == 0:
+                distinct += 1
+                with_w += fem[best]
+                with_y += yng[best]
+            count[best] += 1
+    state._distinct = distinct
+    state._with["female"], state._with["young"] = with_w, with_y
 
     if target_mode == "quota":
         _swap_towards(state, elig, "female", women_target, rank_of, posts_per_person_max, guard=None)
         _swap_towards(state, elig, "young", young_target, rank_of, posts_per_person_max, guard=("female", women_target))
 
-    return [np.array(sorted(m, key=lambda i: rank_of[i]), dtype=np.intp) for m in state.members]
+    out = []
+    for m in state.members:
+        arr = np.array(m, dtype=np.intp)
+        out.append(arr[np.argsort(rank_of[arr], kind="stable")] if len(arr) > 1 else arr)
+    return out
 
 
 def _swap_towards(
@@ -260,7 +323,8 @@ def _swap_towards(
         done = False
         for j, out in outs:
             cands = elig[j]
-            inc = cands[a[cands] & (state.count[cands] < posts_per_person_max) & ~np.isin(cands, state.members[j])]
+            counts = np.asarray(state.count)[cands]
+            inc = cands[np.asarray(a)[cands] & (counts < posts_per_person_max) & ~np.isin(cands, state.members[j])]
             for i in inc[np.argsort(rank_of[inc], kind="stable")]:
                 if state.share_after_swap(name, out, int(i)) <= current:
                     continue

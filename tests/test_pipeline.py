@@ -1,0 +1,149 @@
+"""Talent pipeline: succession pool, rotation, term limits, non-local rule, congresses (issue 4)."""
+
+import numpy as np
+import pytest
+
+import sim
+from sim.model import CadreModel
+from sim.org import HEAD
+from sim.results import Result
+from sim.rules.retirement import retirement_month_index
+
+
+@pytest.fixture(scope="module")
+def watched():
+    """A default run, checked every month for the pipeline's rules."""
+    cfg = sim.load_config(["seed=21"])
+    model = CadreModel(cfg)
+    pol = cfg.policy
+    limit = pol.term_limit.max_consecutive_terms * pol.appointment.term_months
+    reviews = 0
+    longest_head = 0
+    while model.running:
+        m = model.month
+        model.step()
+        # pool limits hold after every review
+        if model.pool:
+            for members in model.pool.values():
+                assert len(members) <= pol.pool.per_post_max
+                assert len(set(members.tolist())) == len(members)
+            _, per_person = np.unique(model.pool_cadre, return_counts=True)
+            assert per_person.max(initial=0) <= pol.pool.posts_per_person_max
+            reviews += 1
+        # no head in the same post beyond two consecutive terms
+        heads = [int(model.org.post_holder[p]) for p in np.flatnonzero(model.org.post_active[: model.org.n_posts] & (model.org.post_kind[: model.org.n_posts] == HEAD))]
+        heads = [h for h in heads if h >= 0]
+        if heads:
+            served = m - model.post_since[heads]
+            longest_head = max(longest_head, int(served.max()))
+            assert served.max() <= limit, "a head serves beyond two consecutive terms"
+    return model, Result.from_model(model), reviews, longest_head
+
+
+def test_pool_is_built_and_kept_within_limits(watched):
+    model, res, reviews, _ = watched
+    assert reviews > 50
+    ts = res.timeseries
+    assert ts["pool_size"].iloc[-1] > 100
+    assert ts["bench_strength"].between(0, 3).all()
+    assert ts["pool_women_share"].iloc[-1] > 0.15
+
+
+def test_term_limit_moves_heads(watched):
+    model, res, _, longest = watched
+    kinds = res.events["kind"]
+    assert (kinds == "term_limit_move").sum() > 10
+    assert (kinds == "term_limit_no_post").sum() == 0
+    assert longest > 100  # heads do reach the limit, and are moved at it
+
+
+def test_rotations_respect_the_age_rule(watched):
+    model, res, _, _ = watched
+    rot = model.policy.rotation
+    out = res.events[res.events["kind"] == "rotation_out"]
+    assert len(out) >= rot.per_year * 5
+    idx = {cid: i for i, cid in enumerate(model.cadre_ids)}
+    for month, cid in zip(out["month"], out["cadre_id"]):
+        i = idx[cid]
+        age_years = (sim.calendar.parse_month(month) - int(model.birth[i])) // 12
+        assert age_years <= (rot.max_age_women if model.female[i] else rot.max_age_men)
+    ts = res.timeseries.set_index("month")
+    assert ts["rotations_active"].max() >= rot.per_year
+    assert ts["rotations"].sum() == len(out)
+    # rotations last their length: nobody starting in 2018-10 is back before 2021-10
+    back = res.events[res.events["kind"].isin(["rotation_return", "rotation_end_in_place"])]
+    assert back["month"].min() >= "2021-10"
+
+
+def test_promotion_into_key_posts_draws_on_the_pool(watched):
+    model, res, _, _ = watched
+    ts = res.timeseries
+    # key-post vacancies almost always find a ready pool candidate
+    key_promotions = res.events[(res.events["kind"] == "promotion") & (res.events["post"] == "head")]
+    assert len(key_promotions) > 30
+    assert ts["succession_gaps"].sum() < 0.25 * len(key_promotions)
+
+
+def test_congress_results(watched):
+    model, res, _, _ = watched
+    s = res.summary
+    assert s["congress_2020_size"] == 51  # 54 less about 5% (Directive 35)
+    assert s["congress_2025_size"] == 48
+    for year in (2020, 2025):
+        for k in ("share_new", "share_women", "share_under40", "non_local_district_secretaries", "pool_women_share", "pool_under40_share"):
+            assert 0.0 <= s[f"congress_{year}_{k}"] <= 1.0
+        assert 40 < s[f"congress_{year}_mean_age"] < 60
+    assert s["congress_2025_share_new"] < 1.0  # some members are re-elected
+
+
+def test_committee_members_meet_the_age_rule():
+    cfg = sim.load_config(["seed=4", "end=2020-10"])
+    model = CadreModel(cfg).run()
+    members = np.flatnonzero(model.in_committee[: model.n])
+    assert len(members) == 51
+    left = retirement_month_index(model.birth[members], model.female[members], "labour_code_2012") - sim.calendar.parse_month("2020-10")
+    assert (left >= cfg.policy.congress.reelected_min_months).all()
+
+
+def test_non_local_share_rises_with_strictness():
+    share = {}
+    for level in ("off", "preference", "required"):
+        vals = []
+        for seed in (1, 2):
+            res = sim.simulate(sim.load_config([f"policy.non_local.strictness={level}", f"seed={seed}"]))
+            vals.append(res.timeseries["non_local_key_share"].iloc[-12:].mean())
+        share[level] = float(np.mean(vals))
+    assert share["off"] < share["preference"] <= share["required"]
+    assert share["preference"] - share["off"] > 0.1
+
+
+def test_mergers_lower_bench_strength_until_new_appointments_mature():
+    """README: leaders of a merged unit are appointed anew, so for 24 months they are
+    not ready for promotion; bench strength dips after the 2019-01 mergers and recovers."""
+    dip, after = [], []
+    for seed in (0, 1, 2):
+        b = sim.simulate(sim.load_config([f"seed={seed}"])).timeseries.set_index("month")
+        a = sim.simulate(sim.load_config(["scenario=merge_party_state", f"seed={seed}"])).timeseries.set_index("month")
+        assert a.loc[:"2018-12", "bench_strength"].equals(b.loc[:"2018-12", "bench_strength"])
+        dip.append(a.loc["2019-01":"2020-12", "bench_strength"].mean() - b.loc["2019-01":"2020-12", "bench_strength"].mean())
+        after.append(a.loc["2021-06":"2024-12", "bench_strength"].mean() - b.loc["2021-06":"2024-12", "bench_strength"].mean())
+    assert np.mean(dip) < -0.2
+    assert abs(np.mean(after)) < 0.5 * abs(np.mean(dip))
+
+
+def test_pool_targets_raise_women_and_young_shares():
+    """Targets above the natural shares (40% women, 35% under 40) bind: the quota meets
+    them, the preference moves towards them, no targets leaves the pool as it comes."""
+    shares = {}
+    for mode in ("none", "preference", "quota"):
+        res = sim.simulate(
+            sim.load_config(
+                [f"policy.pool.target_mode={mode}", "seed=5", "end=2018-10", "policy.pool.women_target=0.4", "policy.pool.young_target=0.35"]
+            )
+        )
+        shares[mode] = res.timeseries.iloc[0]  # the pool reviewed at the start
+    w = {k: v["pool_women_share"] for k, v in shares.items()}
+    y = {k: v["pool_under40_share"] for k, v in shares.items()}
+    assert w["none"] < w["preference"] < w["quota"]
+    assert y["none"] < y["preference"] < y["quota"]
+    assert w["quota"] >= 0.4 - 1e-9 and y["quota"] >= 0.35 - 1e-9

@@ -11,6 +11,7 @@ one-off early-retirement payments of the month in the same unit.
 
 from __future__ import annotations
 
+import mesa
 import numpy as np
 
 from sim.org import HEAD
@@ -127,3 +128,21 @@ def _non_local_key_share(model, lp: np.ndarray) -> float:
     if not ok.any():
         return float("nan")
     return float(np.mean(model.home[h[ok]] != org.post_area[nl][ok]))
+
+
+class MonthlyCollector(mesa.DataCollector):
+    """Mesa's DataCollector fed one ready-made row per month.
+
+    The values are Python scalars, so the per-value deep copies of the generic
+    ``collect`` are skipped; ``model_vars`` and ``_collection_steps`` are kept as Mesa
+    expects them (``mesa.batch_run`` reads them).
+    """
+
+    def __init__(self, columns: list[str]):
+        super().__init__(model_reporters={c: c for c in columns})
+        self._columns = list(columns)
+
+    def collect_row(self, model, row: dict[str, float]) -> None:
+        self._collection_steps.append(model.time)
+        for c in self._columns:
+            self.model_vars[c].append(row[c])

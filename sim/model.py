@@ -13,6 +13,7 @@ and (area, rank); monthly metrics are numpy reductions over posts.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 
 import mesa
 import numpy as np
@@ -21,7 +22,7 @@ from sim import pipeline, restructuring
 from sim.agents import Cadre
 from sim.calendar import format_month, parse_month
 from sim.config import SimConfig
-from sim.metrics import COLUMNS, FLOW_COLUMNS, collect_month
+from sim.metrics import COLUMNS, FLOW_COLUMNS, MonthlyCollector, collect_month
 from sim.org import DEPUTY, DIVISION_HEAD, HEAD, LEADER_KINDS, PROVINCE_AREA, SPECIALIST, Org, Unit
 from sim.roster import Population, generate_population, load_roster
 from sim.rules import early_retirement, selection
@@ -55,6 +56,11 @@ def make_streams(seed: int) -> dict[str, np.random.Generator]:
     """One independent generator per named process, all from one root seed."""
     children = np.random.SeedSequence(int(seed)).spawn(len(STREAMS))
     return {name: np.random.default_rng(ss) for name, ss in zip(STREAMS, children)}
+
+
+@lru_cache(maxsize=4096)
+def _retirement_index_cached(birth: int, female: bool, rule: str) -> int:
+    return retirement_index(birth, female, rule)
 
 
 def _extend_buckets(buckets: dict[int, list[int]], months: np.ndarray, idx: np.ndarray) -> None:
@@ -177,9 +183,10 @@ class CadreModel(mesa.Model):
             (parse_month(c.start), parse_month(c.end), c.share) for c in pol.payroll.cuts
         ] if pol.payroll.enabled else []
         self.staff_posts_abolished = 0
+        self._payroll_target: dict[int, int] = {}  # month -> posts to have abolished by then
         self.initial_ages = self.age_table()
 
-        self.datacollector = mesa.DataCollector(model_reporters={c: c for c in COLUMNS})
+        self.datacollector = MonthlyCollector(COLUMNS)
         self.running = True
 
     # ------------------------------------------------------------------ storage
@@ -571,7 +578,7 @@ class CadreModel(mesa.Model):
         self.post[i] = -1
         self.unit[i] = -1
         self.active[i] = True
-        ret = retirement_index(birth, female, self.policy.retirement_rule)
+        ret = _retirement_index_cached(birth, female, self.policy.retirement_rule)
         self.ret[i] = ret
         r = int(self.rank[i])
         target = self._cum_haz[r, min(age, MAX_AGE_MONTHS)] + budget
@@ -614,13 +621,14 @@ class CadreModel(mesa.Model):
 
     def _payroll_cut_due(self, m: int) -> bool:
         """Is the staff-post cut behind its linear path this month (Res. 39; Concl. 40)?"""
-        if not self._payroll_cuts:
-            return False
-        target = 0.0
-        for s, e, share in self._payroll_cuts:
-            if m >= s:
-                target += share * min(1.0, (m - s + 1) / (e - s + 1))
-        return self.staff_posts_abolished < int(target * self._initial_staff_posts)
+        target = self._payroll_target.get(m)
+        if target is None:
+            t = 0.0
+            for s, e, share in self._payroll_cuts:
+                if m >= s:
+                    t += share * min(1.0, (m - s + 1) / (e - s + 1))
+            target = self._payroll_target[m] = int(t * self._initial_staff_posts)
+        return self.staff_posts_abolished < target
 
     # ------------------------------------------------------------------ restructuring
     def record_restructuring(self, m: int, kind: str, unit: str, detail: str) -> None:
@@ -869,9 +877,9 @@ class CadreModel(mesa.Model):
     def _record(self, m: int) -> None:
         for key, v in self.flows.items():
             self.totals[key] += v
-        for key, value in collect_month(self, m).items():
-            setattr(self, key, value)
-        self.datacollector.collect(self)
+        row = collect_month(self, m)
+        self.__dict__.update(row)  # the latest values as attributes, as Mesa reporters read them
+        self.datacollector.collect_row(self, row)
 
     def age_table(self) -> dict[str, np.ndarray]:
         """Ages (years) and sexes of the cadres in post now (for pyramids)."""

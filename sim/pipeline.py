@@ -82,17 +82,14 @@ def _scope_members(model, key: tuple[int, int, bool]) -> np.ndarray:
     return np.fromiter(out, np.int64, len(out))
 
 
-def review_pool(model, m: int) -> None:
-    """Yearly review / rebuild of the succession pool (Reg. 50-QĐ/TW)."""
-    pol = model.policy.pool
+def _candidate_groups(model, posts: list[int], term_start: int) -> tuple[list[np.ndarray], dict[tuple, np.ndarray]]:
+    """Eligible candidates for each post; posts with the same scope share one array."""
     org = model.org
-    posts = key_posts(model)
-    term_start = _next_term_start(model, m)
     need = model.policy.appointment.min_months_left
     strict = model.policy.non_local.strictness
     lists = []
     groups: dict[tuple, np.ndarray] = {}
-    for p in posts.tolist():
+    for p in posts:
         wide = bool(org.post_non_local[p]) and strict != "off"
         key = _scope_key(model, p, wide)
         required = strict == "required" and bool(org.post_non_local[p])
@@ -106,6 +103,54 @@ def review_pool(model, m: int) -> None:
                 cands = np.sort(cands[ok])
             groups[gkey] = cands
         lists.append(groups[gkey])
+    return lists, groups
+
+
+def _still_qualified(model, term_start: int) -> np.ndarray:
+    """Which current pool entries still qualify (vectorised over the pool)."""
+    org = model.org
+    pp, pc = model.pool_post, model.pool_cadre
+    if not len(pp):
+        return np.zeros(0, bool)
+    strict = model.policy.non_local.strictness
+    unit_area = np.array([u.area for u in org.units], dtype=np.int64)
+    ok = (
+        org.post_active[pp]
+        & org.post_key[pp]
+        & model.active[pc]
+        & (model.rank[pc] == org.post_rank[pp] - 1)
+        & (model.ret[pc] - term_start >= model.policy.appointment.min_months_left)
+    )
+    wide = (org.post_rank[pp] >= 5) | (org.post_non_local[pp] & (strict != "off"))
+    ok &= wide | (unit_area[np.maximum(model.unit[pc], 0)] == org.post_area[pp])
+    if strict == "required":
+        ok &= ~org.post_non_local[pp] | (model.home[pc] != org.post_area[pp])
+    return ok
+
+
+def review_pool(model, m: int, full: bool | None = None) -> None:
+    """Review the succession pool (Reg. 50-QĐ/TW).
+
+    At the start and at each new term (``pool.rebuild_months``) it is rebuilt from
+    scratch. The yearly review and the review after a restructuring action keep the
+    members who still qualify and fill only the free places, so the work is
+    proportional to what changed since the last review.
+    """
+    pol = model.policy.pool
+    org = model.org
+    if full is None:
+        full = m == model.start or format_month(m) in pol.rebuild_months or not len(model.pool_post)
+    posts = key_posts(model)
+    term_start = _next_term_start(model, m)
+    if full:
+        todo = posts
+        kept_pp = kept_pc = np.zeros(0, np.int64)
+    else:
+        ok = _still_qualified(model, term_start)
+        kept_pp, kept_pc = model.pool_post[ok], model.pool_cadre[ok]
+        per_post = np.bincount(kept_pp, minlength=org.n_posts)
+        todo = posts[per_post[posts] < pol.per_post_max]
+    lists, groups = _candidate_groups(model, todo.tolist(), term_start)
     universe = np.unique(np.concatenate(list(groups.values()))) if groups else np.zeros(0, np.int64)
     rng = model.streams["pool"]
     score = pool_rules.pool_score(
@@ -114,6 +159,19 @@ def review_pool(model, m: int) -> None:
     young = (m - model.birth[universe]) < pol.young_age * 12
     positions = {id(c): np.searchsorted(universe, c) for c in groups.values()}
     eligible = [positions[id(c)] for c in lists]  # shared arrays: ranked once per scope
+    extra = {}
+    if not full:
+        in_todo = np.isin(kept_pp, todo)
+        outside = kept_pc[~in_todo]  # members of posts that stay as they are
+        people = np.unique(outside)
+        extra["prior_posts"] = np.bincount(outside, minlength=model.n)[universe] if len(universe) else np.zeros(0, np.int64)
+        extra["prior_totals"] = (
+            len(people),
+            int(model.female[people].sum()),
+            int(((m - model.birth[people]) < pol.young_age * 12).sum()),
+        )
+        inside_pp, inside_pc = kept_pp[in_todo], kept_pc[in_todo]
+        extra["existing"] = [np.searchsorted(universe, inside_pc[inside_pp == p]) for p in todo.tolist()]
     chosen = pool_rules.build_pool(
         eligible,
         score,
@@ -125,13 +183,24 @@ def review_pool(model, m: int) -> None:
         young_target=pol.young_target,
         target_mode=pol.target_mode,
         rng=rng,
+        **extra,
     )
-    model.pool = {p: universe[c] for p, c in zip(posts.tolist(), chosen)}
     sizes = [len(c) for c in chosen]
-    model.pool_post = np.repeat(posts, sizes).astype(np.int64)
-    model.pool_cadre = np.concatenate([universe[c] for c in chosen]).astype(np.int64) if chosen else np.zeros(0, np.int64)
+    new_pp = np.repeat(todo, sizes).astype(np.int64)
+    new_pc = np.concatenate([universe[c] for c in chosen]).astype(np.int64) if chosen else np.zeros(0, np.int64)
+    if not full:
+        keep = ~np.isin(kept_pp, todo)
+        new_pp = np.concatenate([kept_pp[keep], new_pp])
+        new_pc = np.concatenate([kept_pc[keep], new_pc])
+    order = np.lexsort((new_pc, new_pp))
+    model.pool_post, model.pool_cadre = new_pp[order], new_pc[order]
+    bounds = np.searchsorted(model.pool_post, posts)
+    ends = np.searchsorted(model.pool_post, posts, side="right")
+    model.pool = {p: model.pool_cadre[a:b] for p, a, b in zip(posts.tolist(), bounds.tolist(), ends.tolist())}
     model.pool_people = np.unique(model.pool_cadre)
-    model.record_restructuring(m, "pool_review", "", f"{len(np.unique(model.pool_cadre))} people for {len(posts)} key posts")
+    model.record_restructuring(
+        m, "pool_review", "", f"{'rebuilt' if full else 'reviewed'}: {len(model.pool_people)} people for {len(posts)} key posts"
+    )
 
 
 def pool_ready(model, cadres: np.ndarray, posts: np.ndarray, m: int) -> np.ndarray:
@@ -165,8 +234,7 @@ def pool_metrics(model, m: int) -> dict[str, float]:
         out["pool_women_share"] = out["pool_under40_share"] = float("nan")
     if len(posts):
         ready = pool_ready(model, pc, pp, m) if len(pp) else np.zeros(0, bool)
-        counts = np.zeros(model.org.n_posts, np.int64)
-        np.add.at(counts, pp[ready], 1)
+        counts = np.bincount(pp[ready], minlength=model.org.n_posts)
         out["bench_strength"] = float(counts[posts].mean())
     else:
         out["bench_strength"] = float("nan")

@@ -10,7 +10,6 @@ import platform
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -24,44 +23,75 @@ CONGRESS_MONTHS = ("2020-10", "2025-10")  # provincial congresses (Directive 35-
 EVENT_COLUMNS = ["month", "kind", "cadre_id", "unit", "post", "rank", "detail"]
 
 
-@dataclass
 class Result:
-    """One replication: ``timeseries`` (one row per month), ``summary`` and ``events``."""
+    """One replication: ``timeseries`` (one row per month), ``summary`` and ``events``.
 
-    timeseries: pd.DataFrame
-    summary: dict[str, float]
-    events: pd.DataFrame
-    ages: pd.DataFrame  # ages and sexes at the start and at the end (for pyramids)
-    scenario: str
-    seed: int
-    replicate: int | None = None
-    org_counts: dict[str, int] = field(default_factory=dict)
+    ``events`` and ``ages`` are built on first access: a comparison of hundreds of
+    replications that only needs the timeseries does not pay for them.
+    """
+
+    def __init__(self, timeseries, summary, raw_events, ages_raw, scenario, seed, replicate=None, org_counts=None, start=0, end=0):
+        self.timeseries: pd.DataFrame = timeseries
+        self.summary: dict[str, float] = summary
+        self.scenario: str = scenario
+        self.seed: int = seed
+        self.replicate: int | None = replicate
+        self.org_counts: dict[str, int] = org_counts or {}
+        self._raw_events = raw_events
+        self._ages_raw = ages_raw
+        self._start, self._end = start, end
+        self._events: pd.DataFrame | None = None
+        self._ages: pd.DataFrame | None = None
+
+    @property
+    def events(self) -> pd.DataFrame:
+        """One row per event: month, kind, cadre_id, unit, post, rank, detail."""
+        if self._events is None:
+            ev = pd.DataFrame(self._raw_events, columns=EVENT_COLUMNS)
+            if len(ev):
+                labels = {m: format_month(m) for m in set(ev["month"].tolist())}
+                ev["month"] = ev["month"].map(labels)
+                kinds = np.array(list(POST_KINDS) + [""], dtype=object)
+                ev["post"] = kinds[ev["post"].to_numpy()]
+            self._events = ev
+        return self._events
+
+    @property
+    def ages(self) -> pd.DataFrame:
+        """Ages (years) and sex of the cadres in service at the start and at the end."""
+        if self._ages is None:
+            start, end = self._ages_raw
+            self._ages = pd.concat(
+                [
+                    pd.DataFrame({"when": format_month(self._start), "age": start["age"], "female": start["female"]}),
+                    pd.DataFrame({"when": format_month(self._end), "age": end["age"], "female": end["female"]}),
+                ],
+                ignore_index=True,
+            )
+        return self._ages
 
     @classmethod
     def from_model(cls, model, replicate: int | None = None) -> Result:
-        ts = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        months = [format_month(m) for m in range(model.start, model.start + len(ts))]
-        ts.insert(0, "month", months)
+        ts = pd.DataFrame(model.datacollector.model_vars)
+        labels = [format_month(m) for m in range(model.start, model.start + len(ts))]
+        ts.insert(0, "month", labels)
         ts.insert(1, "scenario", model.scenario_name)
         ts.insert(2, "seed", model.seed)
         if replicate is not None:
             ts.insert(3, "replicate", replicate)
-        ev = pd.DataFrame(model.events, columns=EVENT_COLUMNS)
-        if len(ev):
-            labels = {m: format_month(m) for m in set(ev["month"].tolist())}
-            ev["month"] = ev["month"].map(labels)
-            kinds = np.array(list(POST_KINDS) + [""], dtype=object)
-            ev["post"] = kinds[ev["post"].to_numpy()]
-        start, end = model.initial_ages, model.age_table()
-        ages = pd.concat(
-            [
-                pd.DataFrame({"when": format_month(model.start), "age": start["age"], "female": start["female"]}),
-                pd.DataFrame({"when": format_month(model.end), "age": end["age"], "female": end["female"]}),
-            ],
-            ignore_index=True,
-        )
         summary = summarise(ts, model)
-        return cls(ts, summary, ev, ages, model.scenario_name, model.seed, replicate, model.org.counts())
+        return cls(
+            ts,
+            summary,
+            model.events,
+            (model.initial_ages, model.age_table()),
+            model.scenario_name,
+            model.seed,
+            replicate,
+            model.org.counts(),
+            model.start,
+            model.end,
+        )
 
 
 def summarise(ts: pd.DataFrame, model=None) -> dict[str, float]:

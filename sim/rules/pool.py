@@ -166,8 +166,18 @@ def build_pool(
     target_mode: str = "preference",
     rng: np.random.Generator | None = None,
     preference_bonus_sd: float = PREFERENCE_BONUS_SD,
+    existing: list[np.ndarray] | None = None,
+    prior_posts: np.ndarray | None = None,
+    prior_totals: tuple[int, int, int] = (0, 0, 0),
 ) -> list[np.ndarray]:
     """Designate up to ``per_post_max`` candidates for each post (Regulation 50-QĐ/TW).
+
+    ``existing[j]`` (optional): positions already designated for post j and kept (a
+    yearly review supplements the pool rather than rebuilding it); they count towards
+    every limit and share, and only the free places are filled. ``prior_posts``
+    (per candidate) and ``prior_totals`` (distinct people, women, young) describe pool
+    members designated for posts outside this call, so the posts-per-person limit and
+    the targets apply to the whole pool.
 
     Parameters
     ----------
@@ -231,6 +241,14 @@ def build_pool(
     bonus = preference_bonus_sd * (sd if sd > 0 else 1.0)
     state = _PoolState(len(elig), n, female, young)
     prefer = target_mode == "preference"
+    if prior_posts is not None:
+        state.count = [int(c) for c in np.asarray(prior_posts).tolist()]
+        state._distinct, state._with["female"], state._with["young"] = (int(x) for x in prior_totals)
+    if existing is not None:
+        for j, kept in enumerate(existing):
+            for i in dict.fromkeys(np.asarray(kept, dtype=np.intp).tolist()):
+                if len(state.members[j]) < per_post_max:
+                    state.add(j, i)
 
     orders: dict[tuple[int, bool, bool], list] = {}  # scope -> [ranked candidates, first usable]
     count = state.count  # hot loop: plain lists and local counters
@@ -244,9 +262,9 @@ def build_pool(
             continue
         flags = None
         entry: list = [[], 0]
-        taken: set[int] = set()
         members = state.members[j]
-        for _ in range(per_post_max):
+        taken: set[int] = set(members)
+        for _ in range(per_post_max - len(members)):
             # the order depends only on the candidates and on which targets are short
             if prefer:
                 short_w = with_w < women_target * distinct if distinct else women_target > 0
@@ -288,11 +306,8 @@ def build_pool(
         _swap_towards(state, elig, "female", women_target, rank_of, posts_per_person_max, guard=None)
         _swap_towards(state, elig, "young", young_target, rank_of, posts_per_person_max, guard=("female", women_target))
 
-    out = []
-    for m in state.members:
-        arr = np.array(m, dtype=np.intp)
-        out.append(arr[np.argsort(rank_of[arr], kind="stable")] if len(arr) > 1 else arr)
-    return out
+    rank_list = rank_of.tolist()
+    return [np.array(sorted(m, key=rank_list.__getitem__), dtype=np.intp) for m in state.members]
 
 
 def _swap_towards(

@@ -512,7 +512,7 @@ class SimConfig:
     policy: PolicyConfig = field(default_factory=PolicyConfig)
     # used by experiments.compare
     scenarios: list[str] = field(default_factory=lambda: list(SCENARIO_NAMES))
-    replications: int = 20
+    replications: int = 100  # replicates per scenario in experiments.compare; 10 scenarios x 100 take ~1-2 min on 2 cores
     workers: int = 0  # processes for comparisons; 0 = all local cores
     benchmark: BenchmarkSpec = field(default_factory=BenchmarkSpec)
     sensitivity: SensitivitySpec = field(default_factory=SensitivitySpec)

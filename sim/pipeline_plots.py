@@ -87,7 +87,7 @@ def _grouped_bars(
         if not ok.any():
             continue
         pos = x[ok] + (k - (len(series) - 1) / 2) * width
-        err = np.vstack([means[k][ok] - lo[k][ok], hi[k][ok] - means[k][ok]])
+        err = np.clip(np.vstack([means[k][ok] - lo[k][ok], hi[k][ok] - means[k][ok]]), 0.0, None)  # a mean of equal values can exceed their p95 by rounding
         has_err = np.nan_to_num(err).any()
         ax.bar(
             pos,

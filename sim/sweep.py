@@ -1,0 +1,209 @@
+"""Gathering a Hydra multirun (``python -m experiments.run -m ...``) into tidy tables.
+
+A multirun folder holds one job folder per combination (``<sweep dir>/<job number>/``),
+each with ``.hydra/overrides.yaml`` (the job's overrides) and the run folder files
+(manifest.json, timeseries.parquet, summary.csv). :func:`gather_sweep` reads them all:
+the overrides become columns, so each row says which parameter values produced it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from sim.errors import InputError
+
+JOB_COLUMNS = ("job",)
+
+
+@dataclass
+class Sweep:
+    """A gathered multirun.
+
+    ``timeseries``: one row per job and month, with a ``job`` column and one column per
+    override key (e.g. ``policy.selection.rule``); ``runs``: one row per job with the
+    override columns and the job's summary metrics; ``parameters``: the override keys;
+    ``varied``: those taking more than one value; ``skipped``: job folders left out, with
+    the reason (not complete, files missing).
+    """
+
+    timeseries: pd.DataFrame
+    runs: pd.DataFrame
+    parameters: list[str]
+    varied: list[str]
+    skipped: dict[str, str] = field(default_factory=dict)
+
+
+def job_folders(sweep_dir: Path) -> list[Path]:
+    """Job folders of a multirun (those with ``.hydra/overrides.yaml``), by job number."""
+    root = Path(sweep_dir)
+    if not root.exists():
+        raise InputError("sweep folder not found; pass sweep.dir=<a multirun folder>", file=str(root))
+    if not root.is_dir():
+        raise InputError("is not a folder; pass sweep.dir=<a multirun folder>", file=str(root))
+    jobs = [p.parent.parent for p in root.glob("*/.hydra/overrides.yaml")]
+    if not jobs:
+        raise InputError(
+            "holds no job folders (no <job>/.hydra/overrides.yaml); is this the folder a "
+            "'-m' run printed (e.g. results/run-multirun/<timestamp>)?",
+            file=str(root),
+        )
+    return sorted(jobs, key=lambda p: (0, int(p.name), "") if p.name.isdigit() else (1, 0, p.name))
+
+
+def job_overrides(job: Path) -> dict[str, object]:
+    """A job's overrides as {key: value}, values typed as Hydra parses them.
+
+    Lists and dicts become their text; ``~key`` deletions are left out.
+    """
+    from hydra.core.override_parser.overrides_parser import OverridesParser
+
+    f = job / ".hydra" / "overrides.yaml"
+    try:
+        lines = yaml.safe_load(f.read_text()) or []
+    except (OSError, yaml.YAMLError) as err:
+        raise InputError(f"cannot read the job's overrides: {err}", file=str(f)) from None
+    out: dict[str, object] = {}
+    for ov in OverridesParser.create().parse_overrides(lines):
+        if ov.is_delete():
+            continue
+        value = ov.value()
+        if isinstance(value, (list, dict)):
+            value = str(ov.get_value_element_as_str())
+        out[ov.get_key_element().lstrip("+")] = value
+    return out
+
+
+def gather_sweep(sweep_dir: Path) -> Sweep:
+    """Read every complete job of a multirun folder into tidy tables (see :class:`Sweep`)."""
+    from sim.results import is_complete
+
+    rows_ts, rows_runs, skipped = [], [], {}
+    params: dict[str, None] = {}
+    for job in job_folders(sweep_dir):
+        if not is_complete(job):
+            skipped[job.name] = "manifest.json is missing or not 'complete' (the job failed or is still running)"
+            continue
+        ts_file, sum_file = job / "timeseries.parquet", job / "summary.csv"
+        if not ts_file.exists() or not sum_file.exists():
+            skipped[job.name] = "timeseries.parquet or summary.csv is missing"
+            continue
+        ov = job_overrides(job)
+        ts = pd.read_parquet(ts_file)
+        summary = pd.read_csv(sum_file)
+        if not {"metric", "value"} <= set(summary.columns):
+            skipped[job.name] = "summary.csv is not a single run's (no metric/value columns)"
+            continue
+        # values the run's own table already holds (seed, scenario) are taken from the table
+        ov_cols = {k: v for k, v in ov.items() if k not in ts.columns}
+        params.update(dict.fromkeys(ov))
+        ts.insert(0, "job", job.name)
+        for k, v in ov_cols.items():
+            ts[k] = v
+        rows_ts.append(ts)
+        run = {"job": job.name, **{k: ts[k].iloc[0] if k in ts.columns else v for k, v in ov.items()}}
+        for c in ("scenario", "seed"):
+            if c in ts.columns:
+                run.setdefault(c, ts[c].iloc[0])
+        run.update(dict(zip(summary["metric"], summary["value"])))
+        rows_runs.append(run)
+    if not rows_ts:
+        reasons = "; ".join(f"job {k}: {v}" for k, v in list(skipped.items())[:5])
+        raise InputError(f"no complete job to gather ({reasons})", file=str(sweep_dir))
+    timeseries = pd.concat(rows_ts, ignore_index=True)
+    lead = ["job", *[p for p in params if p in timeseries.columns and p not in ("seed", "scenario")]]
+    timeseries = timeseries[lead + [c for c in timeseries.columns if c not in lead]]
+    runs = pd.DataFrame(rows_runs)
+    parameters = list(params)
+    varied = [p for p in parameters if p in runs.columns and runs[p].astype(str).nunique() > 1]
+    return Sweep(timeseries, runs, parameters, varied, skipped)
+
+
+def check_outcomes(runs: pd.DataFrame, outcomes: list[str]) -> None:
+    """Raise InputError naming unknown outcomes and listing the summary keys available."""
+    known = [c for c in runs.columns if pd.api.types.is_numeric_dtype(runs[c]) and c not in ("job", "seed")]
+    bad = [o for o in outcomes if o not in runs.columns]
+    if not outcomes or bad:
+        raise InputError(
+            f"sweep.outcomes: unknown summary key(s) {', '.join(bad) or '(none given)'}; available: {', '.join(known)}"
+        )
+
+
+def plotted_parameters(sweep: Sweep) -> list[str]:
+    """Swept parameters to put on x axes: the varied ones, seed only if nothing else varies."""
+    non_seed = [p for p in sweep.varied if p != "seed"]
+    return non_seed or [p for p in sweep.varied if p == "seed"]
+
+
+def write_sweep(out: Path, sim_cfg, sweep_dir: Path, outcomes: list[str]) -> Sweep:
+    """Gather ``sweep_dir`` and write ``out``: sweep_timeseries.parquet, sweep_runs.csv,
+    figures/outcomes_vs_parameters.png, report.md, manifest.json (complete last)."""
+    import matplotlib.pyplot as plt
+
+    from sim import compare_plots
+    from sim.results import RunFolder
+
+    sweep = gather_sweep(sweep_dir)
+    check_outcomes(sweep.runs, outcomes)
+    seeds = sorted({int(s) for s in sweep.runs["seed"]}) if "seed" in sweep.runs.columns else []
+    folder = RunFolder(out, sim_cfg, experiment="sweep", seeds=seeds)
+    sweep.timeseries.to_parquet(out / "sweep_timeseries.parquet", index=False)
+    sweep.runs.to_csv(out / "sweep_runs.csv", index=False)
+    xs = plotted_parameters(sweep)
+    figs = []
+    if xs:
+        fig = compare_plots.outcomes_vs_parameters(sweep.runs, outcomes, xs)
+        fig.savefig(out / "figures" / "outcomes_vs_parameters.png", dpi=110)
+        plt.close(fig)
+        figs.append("outcomes_vs_parameters.png")
+    means = sweep.runs.groupby([p for p in xs], dropna=False)[outcomes].mean().reset_index() if xs else None
+    (out / "report.md").write_text(_report(sweep, Path(sweep_dir), outcomes, xs, means, figs))
+    folder.complete(
+        sweep_dir=str(Path(sweep_dir).resolve()),
+        jobs=len(sweep.runs),
+        skipped=sweep.skipped,
+        parameters=sweep.parameters,
+        varied=sweep.varied,
+        outcomes=outcomes,
+    )
+    return sweep
+
+
+def _report(sweep: Sweep, sweep_dir: Path, outcomes, xs, means, figs) -> str:
+    table = markdown_table(means) if means is not None else "(no parameter varies)"
+    skipped = "\n".join(f"* job {k}: {v}" for k, v in sweep.skipped.items()) or "none"
+    fig_md = "\n\n".join(f"![{f}](figures/{f})" for f in figs)
+    return f"""# cadresim sweep: {len(sweep.runs)} runs from `{sweep_dir}`
+
+Overrides found: {", ".join(f"`{p}`" for p in sweep.parameters) or "none"}; varied:
+{", ".join(f"`{p}`" for p in sweep.varied) or "none"}.
+
+## Mean outcome by parameter value (over the other varied parameters and seeds)
+
+{table}
+
+## Figures
+
+{fig_md}
+
+## Files
+
+* `sweep_timeseries.parquet`: one row per run and month, with `job` and the overrides as columns.
+* `sweep_runs.csv`: one row per run, with the overrides and every summary metric.
+
+Skipped jobs: {skipped}
+"""
+
+
+def markdown_table(df: pd.DataFrame) -> str:
+    """A small DataFrame as a Markdown table (numbers to 4 significant digits)."""
+
+    def cell(v) -> str:
+        return f"{v:.4g}" if isinstance(v, float) else str(v)
+
+    lines = ["| " + " | ".join(map(str, df.columns)) + " |", "|" + "---|" * len(df.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
+    return "\n".join(lines)

@@ -1,0 +1,151 @@
+"""Hydra multiruns of experiments.run (basic, joblib, submitit_local launchers; the Slurm
+launcher config) and gathering a multirun with experiments.sweep."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from sim.errors import InputError
+from sim.sweep import gather_sweep, job_overrides
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(module, *args):
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    env.pop("HYDRA_FULL_ERROR", None)
+    env.pop("CADRESIM_TRACEBACK", None)
+    return subprocess.run(
+        [sys.executable, "-m", module, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+def _complete_jobs(sweep_dir: Path) -> list[Path]:
+    jobs = sorted(p for p in sweep_dir.iterdir() if (p / ".hydra").is_dir())
+    for job in jobs:
+        assert json.loads((job / "manifest.json").read_text())["status"] == "complete", job
+    return jobs
+
+
+@pytest.fixture(scope="module")
+def grid_sweep(tmp_path_factory):
+    """seed=range(0,2) x policy.selection.rule=merit,random with the basic launcher."""
+    sweep_dir = tmp_path_factory.mktemp("mr") / "basic"
+    p = cli(
+        "experiments.run", "-m", "seed=range(0,2)", "policy.selection.rule=merit,random", "end=2019-06",
+        f"hydra.sweep.dir={sweep_dir}",
+    )  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    return sweep_dir
+
+
+def test_basic_multirun_writes_one_complete_run_folder_per_job(grid_sweep):
+    jobs = _complete_jobs(grid_sweep)
+    assert len(jobs) == 4
+    combos = set()
+    for job in jobs:
+        ov = yaml.safe_load((job / ".hydra" / "overrides.yaml").read_text())
+        combos.add(tuple(sorted(ov)))
+        ts = pd.read_parquet(job / "timeseries.parquet")
+        seed = int(next(o for o in ov if o.startswith("seed=")).split("=")[1])
+        assert (ts["seed"] == seed).all() and ts["month"].iloc[-1] == "2019-06"
+    assert len(combos) == 4  # every combination exactly once
+
+
+def test_joblib_multirun_on_local_cores(tmp_path):
+    sweep_dir = tmp_path / "joblib"
+    p = cli("experiments.run", "-m", "policy.selection.rule=merit,seniority", "seed=3", "end=2019-03",
+            "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", f"hydra.sweep.dir={sweep_dir}")  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    assert "JoblibLauncher" in (sweep_dir / "multirun.yaml").read_text()
+    assert len(_complete_jobs(sweep_dir)) == 2
+    sweep = gather_sweep(sweep_dir)
+    assert sweep.varied == ["policy.selection.rule"]
+    assert list(sweep.runs["policy.selection.rule"]) == ["merit", "seniority"]
+    assert (sweep.runs["seed"] == 3).all()
+
+
+def test_sweep_gathers_a_multirun_into_tidy_tables(grid_sweep, tmp_path):
+    out = tmp_path / "gathered"
+    p = cli("experiments.sweep", f"sweep.dir={grid_sweep}", f"hydra.run.dir={out}",
+            "sweep.outcomes=[leaders_end,promotions_total]")  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
+    ts = pd.read_parquet(out / "sweep_timeseries.parquet")
+    assert len(ts) == 4 * 10  # 4 runs x 2018-09..2019-06
+    assert {"job", "policy.selection.rule", "seed", "month", "headcount"} <= set(ts.columns)
+    assert ts.groupby("job")["policy.selection.rule"].nunique().eq(1).all()
+    # each job's rows are that job's own timeseries, labelled with its overrides
+    for job in ("0", "3"):
+        own = pd.read_parquet(grid_sweep / job / "timeseries.parquet")
+        rows = ts[ts["job"] == job]
+        assert rows["policy.selection.rule"].iloc[0] == job_overrides(grid_sweep / job)["policy.selection.rule"]
+        pd.testing.assert_frame_equal(rows[own.columns].reset_index(drop=True), own, check_dtype=False)
+    runs = pd.read_csv(out / "sweep_runs.csv")
+    assert len(runs) == 4 and set(runs["policy.selection.rule"]) == {"merit", "random"}
+    summary0 = pd.read_csv(grid_sweep / "0" / "summary.csv").set_index("metric")["value"]
+    assert runs.loc[runs["job"] == 0, "leaders_end"].item() == pytest.approx(summary0["leaders_end"])
+    assert (out / "figures" / "outcomes_vs_parameters.png").stat().st_size > 10_000
+    assert "policy.selection.rule" in (out / "report.md").read_text()
+
+
+def test_sweep_skips_unfinished_jobs(grid_sweep, tmp_path):
+    copy = tmp_path / "mr"
+    shutil.copytree(grid_sweep, copy)
+    manifest = copy / "2" / "manifest.json"
+    manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "status": "running"}))
+    sweep = gather_sweep(copy)
+    assert sorted(sweep.runs["job"]) == ["0", "1", "3"]
+    assert "2" in sweep.skipped and "not 'complete'" in sweep.skipped["2"]
+    assert sweep.varied == ["seed", "policy.selection.rule"]
+    assert sweep.parameters == ["seed", "policy.selection.rule", "end"]
+
+
+def test_submitit_local_multirun(tmp_path):
+    sweep_dir = tmp_path / "submitit"
+    p = cli("experiments.run", "-m", "seed=0,1", "end=2019-03", "hydra/launcher=submitit_local",
+            f"hydra.sweep.dir={sweep_dir}")  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    jobs = _complete_jobs(sweep_dir)
+    assert len(jobs) == 2
+    assert sorted(gather_sweep(sweep_dir).runs["seed"]) == [0, 1]
+
+
+def test_slurm_launcher_config_composes():
+    p = cli("experiments.run", "hydra/launcher=slurm", "hydra.launcher.partition=short", "--cfg", "hydra", "-p",
+            "hydra.launcher")  # fmt: skip
+    assert p.returncode == 0, p.stderr
+    launcher = yaml.safe_load(p.stdout.split("\n", 1)[1])  # first line: "# @package hydra.launcher"
+    assert launcher["_target_"].endswith("submitit_launcher.SlurmLauncher")
+    assert launcher["partition"] == "short"
+    assert launcher["cpus_per_task"] == 1 and launcher["timeout_min"] > 0
+
+
+@pytest.mark.parametrize(
+    "args,fragment",
+    [
+        ([], "sweep.dir is not set"),
+        (["sweep.dir=/nonexistent/multirun"], "/nonexistent/multirun: sweep folder not found"),
+    ],
+)
+def test_bad_sweep_dir_exits_2(tmp_path, args, fragment):
+    p = cli("experiments.sweep", *args, f"hydra.run.dir={tmp_path / 'out'}")
+    assert p.returncode == 2, p.stderr
+    assert fragment in p.stderr and "Traceback" not in p.stderr
+
+
+def test_gather_rejects_a_folder_without_jobs_and_unknown_outcomes(grid_sweep, tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="holds no job folders"):
+        gather_sweep(tmp_path / "empty")
+    p = cli("experiments.sweep", f"sweep.dir={grid_sweep}", "sweep.outcomes=[no_such_metric]",
+            f"hydra.run.dir={tmp_path / 'out'}")  # fmt: skip
+    assert p.returncode == 2
+    assert "no_such_metric" in p.stderr and "leaders_end" in p.stderr

@@ -539,6 +539,9 @@ class SimConfig:
         if self.replications < 1:
             raise ConfigError(f"replications = {self.replications} must be >= 1")
         _check_nonneg("workers", self.workers)
+        from sim.validate import check_config  # late import: sim.validate imports sim.config
+
+        check_config(self)
 
     @property
     def start_index(self) -> int:

@@ -124,7 +124,7 @@ def _check_indices(model) -> None:
 
 def _check_structure(model) -> None:
     """Posts belong to active units; one head post per unit at most (none when the unit
-    shares its head); post ranks follow the post kind."""
+    shares the head of another, active, unit); post ranks follow the post kind."""
     org = model.org
     n_posts = org.n_posts
     act_post = org.post_active[:n_posts]
@@ -139,8 +139,13 @@ def _check_structure(model) -> None:
         u = org.units[int(np.flatnonzero(heads > 1)[0])]
         raise InvariantError(f"unit {u.uid} has {int(heads[u.index])} head posts")
     for u in org.units:
-        if u.active and u.concurrent_with is not None and heads[u.index]:
+        if not u.active or u.concurrent_with is None:
+            continue
+        if heads[u.index]:
             raise InvariantError(f"unit {u.uid} shares the head of {u.concurrent_with} but kept its own head post")
+        primary = org.unit_by_id.get(u.concurrent_with)
+        if primary is None or not primary.active:
+            raise InvariantError(f"unit {u.uid} shares the head of {u.concurrent_with}, which no longer exists: nobody heads it")
     head_rank = np.array([u.head_rank for u in org.units], np.int64)[pu]
     deputy_rank = np.array([u.deputy_rank for u in org.units], np.int64)[pu]
     want = np.select(

@@ -11,6 +11,8 @@ one-off early-retirement payments of the month in the same unit.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import mesa
 import numpy as np
 
@@ -57,30 +59,47 @@ STOCK_COLUMNS = [
 COLUMNS = STOCK_COLUMNS + FLOW_COLUMNS
 
 
-def _leader_posts(model) -> np.ndarray:
+class _LeaderPosts(NamedTuple):
+    """What the metrics need to know about the leader posts of one organisation version."""
+
+    ids: np.ndarray  # active head and deputy posts
+    is_head: np.ndarray  # per post in ids
+    units: int
+    concurrent: int
+    head_posts: int
+    non_local: np.ndarray  # district posts in ids under the non-local rule
+    non_local_area: np.ndarray  # their areas
+
+
+def _leader_posts(model) -> _LeaderPosts:
     """Active head and deputy posts (cached until the organisation changes)."""
     org = model.org
     cache = getattr(model, "_leader_cache", None)
     if cache is None or cache[0] != org.version:
         n = org.n_posts
         ids = np.flatnonzero(org.post_active[:n] & (org.post_kind[:n] <= 1))
+        is_head = org.post_kind[ids] == HEAD
         units = sum(1 for u in org.units if u.active)
         concurrent = sum(1 for u in org.units if u.active and u.concurrent_with is not None)
-        head_posts = int(np.count_nonzero(org.post_kind[ids] == HEAD))
-        cache = (org.version, ids, units, concurrent, head_posts)
+        nl = ids[org.post_non_local[ids] & (org.post_area[ids] > 0)]
+        leader_posts = _LeaderPosts(
+            ids, is_head, units, concurrent, int(np.count_nonzero(is_head)), nl, org.post_area[nl]
+        )
+        cache = (org.version, leader_posts)
         model._leader_cache = cache
-    return cache[1:]
+    return cache[1]
 
 
 def collect_month(model, m: int) -> dict[str, float]:
     """One timeseries row (without the month label)."""
     org = model.org
-    lp, n_units, n_concurrent, n_head_posts = _leader_posts(model)
+    posts = _leader_posts(model)
+    lp = posts.ids
     holders = org.post_holder[lp]
     filled = holders >= 0
     h = holders[filled]
     n_holders = len(h)
-    heads = int(np.count_nonzero(org.post_kind[lp][filled] == HEAD))
+    heads = np.count_nonzero(posts.is_head[filled])
     # surplus leaders are leaders too: above quota, kept after a restructuring action
     surplus = list(model.surplus_deadline)
     n_surplus = len(surplus)
@@ -93,20 +112,20 @@ def collect_month(model, m: int) -> dict[str, float]:
         age = (m - model.birth[h]) / 12.0
         women = float(np.count_nonzero(model.female[h])) / n_leaders
         under40 = float(np.count_nonzero(age < 40.0)) / n_leaders
-        mean_age = float(age.mean())
+        mean_age = float(age.sum()) / n_leaders  # = age.mean(), without its overhead
     else:
         women = under40 = mean_age = float("nan")
     row = {
         "headcount": model.headcount,
-        "units": n_units,
+        "units": posts.units,
         "leader_posts": len(lp),
-        "head_posts": n_head_posts,
+        "head_posts": posts.head_posts,
         "leaders": n_leaders,
         "heads": heads,
         "deputies": n_leaders - heads,
         "vacant_leader_posts": len(lp) - n_holders,
         "surplus_leaders": n_surplus,
-        "concurrent_posts": n_concurrent,
+        "concurrent_posts": posts.concurrent,
         "wage_bill": wage_bill,
         "leaders_women_share": women,
         "leaders_under40_share": under40,
@@ -114,20 +133,19 @@ def collect_month(model, m: int) -> dict[str, float]:
     }
     row["rotations_active"] = len(model.rotating)
     row.update(pool_metrics(model, m))
-    row["non_local_key_share"] = _non_local_key_share(model, lp)
+    row["non_local_key_share"] = _non_local_key_share(model, posts)
     row.update(model.flows)
     return row
 
 
-def _non_local_key_share(model, lp: np.ndarray) -> float:
+def _non_local_key_share(model, posts: _LeaderPosts) -> float:
     """Share of district posts under the non-local rule held by someone from elsewhere."""
-    org = model.org
-    nl = lp[org.post_non_local[lp] & (org.post_area[lp] > 0)]
-    h = org.post_holder[nl]
+    h = model.org.post_holder[posts.non_local]
     ok = h >= 0
-    if not ok.any():
+    held = np.count_nonzero(ok)
+    if not held:
         return float("nan")
-    return float(np.mean(model.home[h[ok]] != org.post_area[nl][ok]))
+    return np.count_nonzero(model.home[h[ok]] != posts.non_local_area[ok]) / held
 
 
 class MonthlyCollector(mesa.DataCollector):

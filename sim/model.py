@@ -12,6 +12,7 @@ and (area, rank); monthly metrics are numpy reductions over posts.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from functools import lru_cache
 
@@ -24,11 +25,12 @@ from sim.calendar import format_month, parse_month
 from sim.config import SimConfig
 from sim.metrics import COLUMNS, FLOW_COLUMNS, MonthlyCollector, collect_month
 from sim.org import DEPUTY, DIVISION_HEAD, HEAD, LEADER_KINDS, PROVINCE_AREA, SPECIALIST, Org, Unit
-from sim.roster import Population, generate_population, load_roster
+from sim.roster import Population, generate_population
 from sim.rules import early_retirement, selection
 from sim.rules.eligibility import reappointment, term_end
 from sim.rules.exits import MAX_AGE_MONTHS, cumulative_hazard_table
 from sim.rules.retirement import extended_retirement_index, retirement_index, retirement_month_index
+from sim.validate import load_roster_checked
 
 # Named random streams, one per process (common random numbers across scenarios).
 STREAMS = (
@@ -63,16 +65,75 @@ def _retirement_index_cached(birth: int, female: bool, rule: str) -> int:
     return retirement_index(birth, female, rule)
 
 
-def _extend_buckets(buckets: dict[int, list[int]], months: np.ndarray, idx: np.ndarray) -> None:
-    """Append each idx to buckets[month]."""
-    for key, i in zip(months.tolist(), idx.tolist()):
-        buckets[key].append(i)
+@lru_cache(maxsize=16)
+def _hazard_tables(
+    band_lower_ages: tuple[int, ...], annual_rates: tuple[float, ...], rank_multipliers: tuple[float, ...]
+) -> tuple[np.ndarray, tuple[tuple[float, ...], ...]]:
+    """The cumulative exit-hazard table (read-only) and its rows as tuples of floats.
+
+    The tuples serve the one-cadre look-ups (a recruit, a promotion), where ``bisect``
+    on a tuple is much cheaper than ``np.searchsorted`` on a scalar and gives the same
+    index (the rows are non-decreasing).
+    """
+    cum = cumulative_hazard_table(list(band_lower_ages), list(annual_rates), list(rank_multipliers))
+    cum.flags.writeable = False
+    return cum, tuple(tuple(row.tolist()) for row in cum)
+
+
+def _groups(keys: np.ndarray, idx: np.ndarray) -> list[tuple[int, list[int]]]:
+    """(key, the idx with that key in their order) per distinct key, keys in order of
+    first appearance: the same insertions as a loop over (key, idx) pairs, in bulk."""
+    if not len(keys):
+        return []
+    order = np.argsort(keys, kind="stable")
+    sorted_keys = keys[order]
+    starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
+    ends = np.append(starts[1:], len(keys)).tolist()
+    members = idx[order].tolist()
+    key_list = sorted_keys[starts].tolist()
+    starts_list = starts.tolist()
+    first_seen = np.argsort(order[starts], kind="stable").tolist()
+    return [(key_list[g], members[starts_list[g] : ends[g]]) for g in first_seen]
+
+
+class MonthQueue:
+    """Cadre indices due in each month (statutory retirement, other exit).
+
+    The starting population is added in bulk and kept as one list sorted by month
+    (stable, so in index order within a month); later additions go to per-month lists.
+    ``pop(month)`` gives the bulk entries of the month, then the later ones in the order
+    they were added: the same as appending everyone to per-month lists, without a
+    Python list for each of the hundreds of months the starting cadres fall in.
+    """
+
+    def __init__(self):
+        self._bulk_months: list[int] = []
+        self._bulk_idx: list[int] = []
+        self._later: dict[int, list[int]] = defaultdict(list)
+
+    def add_bulk(self, months: np.ndarray, idx: np.ndarray) -> None:
+        if self._bulk_months or self._later:
+            raise RuntimeError("bulk entries must come first, and only once")
+        order = np.argsort(months, kind="stable")
+        self._bulk_months = months[order].tolist()
+        self._bulk_idx = idx[order].tolist()
+
+    def append(self, month: int, i: int) -> None:
+        self._later[month].append(i)
+
+    def pop(self, month: int) -> list[int]:
+        a = bisect_left(self._bulk_months, month)
+        b = bisect_right(self._bulk_months, month, lo=a)
+        later = self._later.pop(month, None)
+        due = self._bulk_idx[a:b]
+        return due + later if later else due
 
 
 def _extend_sets(index: dict[tuple[int, int], set[int]], a: np.ndarray, b: np.ndarray, idx: np.ndarray) -> None:
-    """Add each idx to index[(a, b)]."""
-    for key, i in zip(zip(a.tolist(), b.tolist()), idx.tolist()):
-        index[key].add(i)
+    """Add each idx to index[(a, b)] (b in 0..7: a rank); a set's elements are added in
+    idx order, so it iterates as if they had been added one by one."""
+    for key, group in _groups(a.astype(np.int64) * 8 + b, idx):
+        index[(key >> 3, key & 7)].update(group)
 
 
 class CadreModel(mesa.Model):
@@ -131,8 +192,8 @@ class CadreModel(mesa.Model):
         self.org = Org(config.org)
 
         self.events: list[tuple] = []
-        self._ret_bucket: dict[int, list[int]] = defaultdict(list)
-        self._exit_bucket: dict[int, list[int]] = defaultdict(list)
+        self._ret_bucket = MonthQueue()
+        self._exit_bucket = MonthQueue()
         self._term_bucket: dict[int, list[int]] = defaultdict(list)
         self._dated: dict[int, list] = defaultdict(list)
         self.by_unit_rank: dict[tuple[int, int], set[int]] = defaultdict(set)
@@ -140,8 +201,8 @@ class CadreModel(mesa.Model):
         self.vacancies: list[set[int]] = [set() for _ in range(7)]
         self.cadre_ids: list[str] = []
         self.agents_by_idx: list[Cadre | None] = []
-        self._cum_haz = cumulative_hazard_table(
-            pol.exits.band_lower_ages, pol.exits.annual_rates, pol.exits.rank_multipliers
+        self._cum_haz, self._cum_haz_rows = _hazard_tables(
+            tuple(pol.exits.band_lower_ages), tuple(pol.exits.annual_rates), tuple(pol.exits.rank_multipliers)
         )
         self._alloc(0)
         self.headcount = 0
@@ -154,6 +215,9 @@ class CadreModel(mesa.Model):
         self.overdue: set[int] = set()
         self._coef = np.asarray(pol.wage.coefficient_by_rank, float)
         self._allow = np.asarray(pol.wage.allowance_by_rank, float)
+        # the same numbers as Python floats, for one-cadre updates (no numpy scalars)
+        self._coef_list = self._coef.tolist()
+        self._allow_list = self._allow.tolist()
         self._decree_178_from = parse_month(pol.transition.decree_178_from)
         self.planned = restructuring.plan(config, self.org, self.streams["restructuring"])
         restructuring.schedule_all(self, self.planned)
@@ -170,7 +234,7 @@ class CadreModel(mesa.Model):
         pipeline.schedule(self)
 
         if config.roster is not None:
-            pop = load_roster(config.roster, self.org, config, self.streams["population"])
+            pop = load_roster_checked(config.roster, self.org, config, self.streams["population"])
         else:
             pop = generate_population(self.org, config, self.streams["population"])
         self._add_population(pop)
@@ -268,10 +332,10 @@ class CadreModel(mesa.Model):
         self.n = n0 + k
         self.cadre_ids.extend(pop.cadre_id.tolist())
         self.agents_by_idx.extend(Cadre(self, i) for i in idx.tolist())
-        _extend_buckets(self._ret_bucket, self.ret[idx], idx)
+        self._ret_bucket.add_bulk(self.ret[idx], idx)
         em = self.exit_month[idx]
         has_exit = em != NEVER
-        _extend_buckets(self._exit_bucket, em[has_exit], idx[has_exit])
+        self._exit_bucket.add_bulk(em[has_exit], idx[has_exit])
         unit = self.unit[idx].astype(np.int64)
         area = org.post_area[pop.post].astype(np.int64)
         _extend_sets(self.by_unit_rank, unit, rank, idx)
@@ -315,10 +379,10 @@ class CadreModel(mesa.Model):
 
     # ------------------------------------------------------------------ exits
     def _process_exits(self, m: int) -> None:
-        for i in self._ret_bucket.pop(m, ()):
+        for i in self._ret_bucket.pop(m):
             if self.active[i] and self.ret[i] == m:
                 self.remove_cadre(i, "retirement", m)
-        for i in self._exit_bucket.pop(m, ()):
+        for i in self._exit_bucket.pop(m):
             if self.active[i] and self.exit_month[i] == m:
                 self.remove_cadre(i, "exit", m)
 
@@ -347,7 +411,7 @@ class CadreModel(mesa.Model):
         u = int(self.unit[i])
         if u >= 0:
             self.by_unit_rank[(u, r)].discard(i)
-            self.by_area_rank[(int(org.units[u].area), r)].discard(i)
+            self.by_area_rank[(org.units[u].area, r)].discard(i)
         if p >= 0:
             org.post_holder[p] = -1
             if org.post_active[p]:
@@ -373,7 +437,7 @@ class CadreModel(mesa.Model):
                 new_ret = int(extended_retirement_index(self.birth[i], self.female[i], self.ret[i]))
                 if new_ret != self.ret[i]:
                     self.ret[i] = new_ret
-                    self._ret_bucket[new_ret].append(i)
+                    self._ret_bucket.append(new_ret, i)
         keep = lateral and r_new == r_old
         u = int(org.post_unit[p])
         kind = int(org.post_kind[p])
@@ -384,12 +448,13 @@ class CadreModel(mesa.Model):
         org.post_holder[p] = i
         self.vacancies[r_new].discard(p)
         self.by_unit_rank[(u, r_new)].add(i)
-        self.by_area_rank[(int(org.units[u].area), r_new)].add(i)
-        self.pay[i] = self._coef[r_new] + (self._allow[r_new] if kind != SPECIALIST else 0.0)
+        self.by_area_rank[(org.units[u].area, r_new)].add(i)
+        self.pay[i] = self._coef_list[r_new] + (self._allow_list[r_new] if kind != SPECIALIST else 0.0)
         if kind in LEADER_KINDS:
-            if not keep or self.term_end[i] == NEVER:
-                if not keep:
-                    self.head_terms[i] = 0
+            if not keep:
+                self.head_terms[i] = 0
+                self._start_term(i, m)
+            elif self.term_end[i] == NEVER:
                 self._start_term(i, int(self.post_since[i]))
 
     def move_cadre(self, i: int, p: int, m: int, kind: str) -> None:
@@ -402,17 +467,19 @@ class CadreModel(mesa.Model):
 
     def _retarget_exit(self, i: int, r_old: int, r_new: int, m: int) -> None:
         """Keep the unused hazard budget across a rank change (memoryless exits)."""
-        age = min(max(m - int(self.birth[i]), 0), MAX_AGE_MONTHS)
-        remaining = self.haz_target[i] - self._cum_haz[r_old, age]
-        target = self._cum_haz[r_new, age] + remaining
+        birth = int(self.birth[i])
+        age = min(max(m - birth, 0), MAX_AGE_MONTHS)
+        rows = self._cum_haz_rows
+        remaining = float(self.haz_target[i]) - rows[r_old][age]
+        target = rows[r_new][age] + remaining
         self.haz_target[i] = target
-        exit_age = int(np.searchsorted(self._cum_haz[r_new], target, side="left"))
-        em = max(int(self.birth[i]) + exit_age, m + 1)
+        exit_age = bisect_left(rows[r_new], target)  # = np.searchsorted(..., side="left")
+        em = max(birth + exit_age, m + 1)
         em = em if em < self.ret[i] else NEVER
         if em != self.exit_month[i]:
             self.exit_month[i] = em
             if em != NEVER:
-                self._exit_bucket[em].append(i)
+                self._exit_bucket.append(em, i)
 
     def _start_term(self, i: int, appointed: int) -> None:
         """Schedule the end of the current appointment term (5 years, Reg. 105).
@@ -456,20 +523,21 @@ class CadreModel(mesa.Model):
             pv.fill_probability_division,
             pv.fill_probability_entry,
         )
+        cut_target = self._payroll_cut_target(m)
         for r in range(6, -1, -1):
             vac = self.vacancies[r]
             if not vac:
                 continue
             todo = sorted(vac)
             draws = vac_rng.random(len(todo)).tolist()  # one draw per vacancy, in post order
-            for p, u in zip(todo, draws):
+            kinds = org.post_kind[todo].tolist()  # a post's kind never changes
+            for p, u, kind in zip(todo, draws, kinds):
                 if org.post_holder[p] >= 0 or not org.post_active[p]:
                     vac.discard(p)
                     continue
                 if self.surplus_unit and self._place_surplus(p, m):
                     continue  # kept without replacement: a surplus leader takes the post
-                kind = org.post_kind[p]
-                if kind == SPECIALIST and self._payroll_cut_due(m):
+                if kind == SPECIALIST and self.staff_posts_abolished < cut_target:
                     org.remove_post(p)
                     vac.discard(p)
                     self.staff_posts_abolished += 1
@@ -488,7 +556,7 @@ class CadreModel(mesa.Model):
     def eligible(self, cands: np.ndarray, m: int) -> np.ndarray:
         """Candidates who may be promoted now (full term left, time in post)."""
         ap = self.policy.appointment
-        ok = (self.ret[cands] - m >= ap.min_months_left) & (m - self.post_since[cands] >= ap.min_months_in_post)
+        ok = (self.ret[cands] >= m + ap.min_months_left) & (self.post_since[cands] <= m - ap.min_months_in_post)
         return cands[ok]
 
     def candidate_scopes(self, p: int, wide: bool = False):
@@ -551,7 +619,7 @@ class CadreModel(mesa.Model):
         k = selection.choose(
             sel.rule,
             self.competence[cands],
-            m - self.rank_since[cands],
+            m - self.rank_since[cands] if sel.rule == "seniority" else None,  # only seniority reads it
             self.streams["selection"],
             sel.noise_sd,
             bonus=bonus,
@@ -569,28 +637,30 @@ class CadreModel(mesa.Model):
         n_d = len(org.district_codes)
         home = area if area != PROVINCE_AREA or not n_d else 1 + int(home_draw * n_d)
         birth = m - age
+        r = int(org.post_rank[p])
+        ret = _retirement_index_cached(birth, female, self.policy.retirement_rule)
+        row = self._cum_haz_rows[r]
+        target = row[min(age, MAX_AGE_MONTHS)] + budget
+        em = max(birth + bisect_left(row, target), m + 1)  # = np.searchsorted(..., side="left")
+        exit_month = em if em < ret else NEVER
         self.birth[i] = birth
         self.female[i] = female
         self.home[i] = home
         self.entry[i] = m
         self.competence[i] = competence
-        self.rank[i] = int(org.post_rank[p])
+        self.rank[i] = r
         self.post[i] = -1
         self.unit[i] = -1
         self.active[i] = True
-        ret = _retirement_index_cached(birth, female, self.policy.retirement_rule)
         self.ret[i] = ret
-        r = int(self.rank[i])
-        target = self._cum_haz[r, min(age, MAX_AGE_MONTHS)] + budget
         self.haz_target[i] = target
-        em = max(birth + int(np.searchsorted(self._cum_haz[r], target, side="left")), m + 1)
-        self.exit_month[i] = em if em < ret else NEVER
+        self.exit_month[i] = exit_month
         self.n = i + 1
         self.cadre_ids.append(f"R{m // 12}{m % 12 + 1:02d}-{i:05d}")
         self.agents_by_idx.append(Cadre(self, i))
-        self._ret_bucket[ret].append(i)
-        if self.exit_month[i] != NEVER:
-            self._exit_bucket[int(self.exit_month[i])].append(i)
+        self._ret_bucket.append(ret, i)
+        if exit_month != NEVER:
+            self._exit_bucket.append(exit_month, i)
         self.rank_since[i] = m
         self._take_post(i, p, m)
         self.headcount += 1
@@ -619,8 +689,9 @@ class CadreModel(mesa.Model):
         self._recruit_pos += 1
         return buf[0][j], buf[1][j], buf[2][j], buf[3][j], buf[4][j]
 
-    def _payroll_cut_due(self, m: int) -> bool:
-        """Is the staff-post cut behind its linear path this month (Res. 39; Concl. 40)?"""
+    def _payroll_cut_target(self, m: int) -> int:
+        """Staff posts to have abolished by month m: the cuts' linear paths (Res. 39;
+        Concl. 40). A vacated staff post is abolished while the cut is behind it."""
         target = self._payroll_target.get(m)
         if target is None:
             t = 0.0
@@ -628,7 +699,7 @@ class CadreModel(mesa.Model):
                 if m >= s:
                     t += share * min(1.0, (m - s + 1) / (e - s + 1))
             target = self._payroll_target[m] = int(t * self._initial_staff_posts)
-        return self.staff_posts_abolished < target
+        return target
 
     # ------------------------------------------------------------------ restructuring
     def record_restructuring(self, m: int, kind: str, unit: str, detail: str) -> None:
@@ -647,7 +718,7 @@ class CadreModel(mesa.Model):
         self.surplus_unit[unit.index].add(i)
         self.surplus_deadline[i] = deadline
         self._deadline_bucket[max(deadline, m)].append(i)
-        self.pay[i] = self._coef[r] + self._allow[r]  # the leadership allowance is kept
+        self.pay[i] = self._coef_list[r] + self._allow_list[r]  # the leadership allowance is kept
         self._record_event(m, "surplus", i, f"deadline {format_month(deadline)}")
 
     def _clear_surplus(self, i: int) -> None:
@@ -712,6 +783,20 @@ class CadreModel(mesa.Model):
             for p in org.posts_of(u):
                 if org.post_holder[p] < 0:
                     self.vacancies[int(org.post_rank[p])].add(p)
+
+    def restore_head_post(self, unit: Unit) -> None:
+        """A unit whose head was shared gets its own head post back (a vacancy)."""
+        spec = unit.spec
+        p = self.org.add_post(
+            unit,
+            HEAD,
+            unit.head_rank,
+            key=bool(spec.head_key) if spec else True,
+            non_local=bool(spec.head_non_local) if spec else False,
+            psc=bool(spec.psc_remit) if spec else True,
+        )
+        unit.concurrent_with = None
+        self.vacancies[unit.head_rank].add(p)
 
     def _reattach(self, i: int, dest: Unit) -> None:
         r = int(self.rank[i])

@@ -9,6 +9,7 @@ district with code QP.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -74,19 +75,26 @@ class Org:
         self.post_psc = np.zeros(0, bool)
         self.post_area = np.zeros(0, np.int16)
         self.post_origin: list[str] = []  # uid of the unit each post was created in
+        self._unit_area = np.zeros(0, np.int64)  # see unit_areas()
         self.version = 0  # bumped on every change to units or leader/division posts (cache key)
         self.staff_version = 0  # bumped when a specialist post is abolished
-        for spec in cfg.province_units:
-            self.add_unit(spec, PROVINCE_AREA)
+        # the starting units are built in one batch: one numpy fill for all their posts
+        blocks = [self._new_unit(spec, PROVINCE_AREA) for spec in cfg.province_units]
         for area, _ in enumerate(cfg.districts, start=1):
-            for spec in cfg.district_units:
-                self.add_unit(spec, area)
+            blocks.extend(self._new_unit(spec, area) for spec in cfg.district_units)
+        self._add_posts(blocks)
+        self.version += len(blocks)
 
     # ------------------------------------------------------------------ building
-    def _grow(self, need: int) -> None:
-        if need <= self._cap:
+    def _grow(self, needs: list[int]) -> None:
+        """Make room for ``needs[-1]`` posts, with the capacity that growing for each
+        of ``needs`` in turn would give (doubling)."""
+        cap = self._cap
+        for need in needs:
+            if need > cap:
+                cap = max(need, 2 * cap, 1024)
+        if cap == self._cap:
             return
-        cap = max(need, 2 * self._cap, 1024)
         for name, fill in (
             ("post_unit", 0),
             ("post_rank", 0),
@@ -115,6 +123,23 @@ class Org:
         staff: bool = True,
     ) -> Unit:
         """Create a unit with its posts from a template."""
+        block = self._new_unit(spec, area, uid=uid, deputies=deputies, merged_from=merged_from, staff=staff)
+        self._add_posts([block])
+        self.version += 1
+        return block[0]
+
+    def _new_unit(
+        self,
+        spec: UnitSpec,
+        area: int,
+        *,
+        uid: str | None = None,
+        deputies: int | None = None,
+        merged_from: list[str] | None = None,
+        staff: bool = True,
+    ) -> tuple[Unit, list[int], list[int]]:
+        """Register a unit built from a template; returns it with the kinds and ranks
+        of its posts (added by :meth:`_add_posts`)."""
         level = "province" if area == PROVINCE_AREA else "district"
         uid = uid or f"{self.area_codes[area]}.{spec.key}"
         if uid in self.unit_by_id and self.unit_by_id[uid].active:
@@ -144,34 +169,39 @@ class Org:
             + [SPECIALIST] * (spec.specialists if staff else 0)
         )
         ranks = [spec.head_rank] + [spec.deputy_rank] * quota + [2 if k == DIVISION_HEAD else 1 if k == DIVISION_DEPUTY else 0 for k in kinds[1 + quota :]]
-        self._add_posts(unit, kinds, ranks, spec)
-        self.version += 1
-        return unit
+        return unit, kinds, ranks
 
-    def _add_posts(self, unit: Unit, kinds: list[int], ranks: list[int], spec: UnitSpec) -> None:
-        """Append a block of posts to a unit (vectorised version of add_post)."""
-        k = len(kinds)
-        a, b = self.n_posts, self.n_posts + k
-        self._grow(b)
-        kinds_arr = np.asarray(kinds)
-        self.post_unit[a:b] = unit.index
-        self.post_rank[a:b] = ranks
-        self.post_kind[a:b] = kinds_arr
+    def _add_posts(self, blocks: list[tuple[Unit, list[int], list[int]]]) -> None:
+        """Append the posts of new units (vectorised version of add_post)."""
+        sizes = [len(kinds) for _, kinds, _ in blocks]
+        a = self.n_posts
+        ends = list(itertools.accumulate(sizes, initial=a))[1:]
+        b = ends[-1] if ends else a
+        self._grow(ends)
+        units = [unit for unit, _, _ in blocks]
+        specs = [unit.spec for unit in units]
+        kinds = np.array([k for _, block_kinds, _ in blocks for k in block_kinds], dtype=np.int8)
+        self.post_unit[a:b] = np.repeat([u.index for u in units], sizes)
+        self.post_rank[a:b] = [r for _, _, block_ranks in blocks for r in block_ranks]
+        self.post_kind[a:b] = kinds
         self.post_active[a:b] = True
         self.post_holder[a:b] = -1
-        self.post_key[a:b] = (kinds_arr == HEAD) & spec.head_key
-        self.post_non_local[a:b] = (kinds_arr == HEAD) & spec.head_non_local
-        self.post_psc[a:b] = (kinds_arr <= DEPUTY) & spec.psc_remit
-        self.post_area[a:b] = unit.area
-        unit.posts.extend(range(a, b))
-        self.post_origin.extend([unit.uid] * k)
+        self.post_key[a:b] = (kinds == HEAD) & np.repeat([sp.head_key for sp in specs], sizes)
+        self.post_non_local[a:b] = (kinds == HEAD) & np.repeat([sp.head_non_local for sp in specs], sizes)
+        self.post_psc[a:b] = (kinds <= DEPUTY) & np.repeat([sp.psc_remit for sp in specs], sizes)
+        self.post_area[a:b] = np.repeat([u.area for u in units], sizes)
+        start = a
+        for unit, k in zip(units, sizes):
+            unit.posts.extend(range(start, start + k))
+            self.post_origin.extend([unit.uid] * k)
+            start += k
         self.n_posts = b
 
     def add_post(
         self, unit: Unit, kind: int, rank: int, *, key: bool = False, non_local: bool = False, psc: bool = False
     ) -> int:
         pid = self.n_posts
-        self._grow(pid + 1)
+        self._grow([pid + 1])
         self.post_unit[pid] = unit.index
         self.post_rank[pid] = rank
         self.post_kind[pid] = kind
@@ -203,7 +233,7 @@ class Org:
         old = self.unit_by_id[uid]
         if old.active:
             raise ValueError(f"unit {uid} is active")
-        return self.add_unit(old.spec, old.area, uid=uid, deputies=old.deputy_quota, staff=False)
+        return self.add_unit(old.spec, old.area, uid=uid, deputies=old.deputy_quota, merged_from=old.merged_from, staff=False)
 
     def move_post(self, pid: int, dest: Unit) -> None:
         """Re-attach a post to another unit (same area)."""
@@ -221,6 +251,13 @@ class Org:
     # ------------------------------------------------------------------ queries
     def active_units(self) -> list[Unit]:
         return [u for u in self.units if u.active]
+
+    def unit_areas(self) -> np.ndarray:
+        """Area of each unit, by unit index (units are only ever appended, and a unit's
+        area never changes, so the array is rebuilt only when units are added)."""
+        if len(self._unit_area) != len(self.units):
+            self._unit_area = np.array([u.area for u in self.units], dtype=np.int64)
+        return self._unit_area
 
     def posts_of(self, unit: Unit, kind: int | None = None, active_only: bool = True) -> list[int]:
         return [

@@ -8,6 +8,9 @@ pays for the pipeline in the months when something is scheduled.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Mapping
+
 import numpy as np
 
 from sim.calendar import format_month, parse_month
@@ -73,6 +76,27 @@ def _scope_key(model, p: int, wide: bool) -> tuple[int, int, bool]:
     return (-1 if wide else int(org.post_area[p]), r - 1, wide)
 
 
+def _key_post_scopes(model) -> dict[int, tuple[tuple, tuple, bool]]:
+    """For each active key post: (scope key, group key, non-local rule required).
+
+    Posts with the same group key share one candidate array. Cached until the
+    organisation changes: it depends only on the posts' rank, area and flags.
+    """
+    org = model.org
+    cache = getattr(model, "_scope_cache", None)
+    if cache is None or cache[0] != org.version:
+        strict = model.policy.non_local.strictness
+        scopes = {}
+        for p in key_posts(model).tolist():
+            non_local = bool(org.post_non_local[p])
+            key = _scope_key(model, p, non_local and strict != "off")
+            required = strict == "required" and non_local
+            scopes[p] = (key, (*key, int(org.post_area[p]) if required else -2), required)
+        cache = (org.version, scopes)
+        model._scope_cache = cache
+    return cache[1]
+
+
 def _scope_members(model, key: tuple[int, int, bool]) -> np.ndarray:
     area, r, wide = key
     areas = range(len(model.org.area_codes)) if wide else (area,)
@@ -86,15 +110,13 @@ def _candidate_groups(model, posts: list[int], term_start: int) -> tuple[list[np
     """Eligible candidates for each post; posts with the same scope share one array."""
     org = model.org
     need = model.policy.appointment.min_months_left
-    strict = model.policy.non_local.strictness
+    scopes = _key_post_scopes(model)
     lists = []
     groups: dict[tuple, np.ndarray] = {}
     for p in posts:
-        wide = bool(org.post_non_local[p]) and strict != "off"
-        key = _scope_key(model, p, wide)
-        required = strict == "required" and bool(org.post_non_local[p])
-        gkey = (*key, int(org.post_area[p]) if required else -2)
-        if gkey not in groups:
+        key, gkey, required = scopes[p]
+        cands = groups.get(gkey)
+        if cands is None:
             cands = _scope_members(model, key)
             if len(cands):
                 ok = model.active[cands] & (model.ret[cands] - term_start >= need)
@@ -102,7 +124,7 @@ def _candidate_groups(model, posts: list[int], term_start: int) -> tuple[list[np
                     ok &= model.home[cands] != org.post_area[p]
                 cands = np.sort(cands[ok])
             groups[gkey] = cands
-        lists.append(groups[gkey])
+        lists.append(cands)
     return lists, groups
 
 
@@ -113,7 +135,7 @@ def _still_qualified(model, term_start: int) -> np.ndarray:
     if not len(pp):
         return np.zeros(0, bool)
     strict = model.policy.non_local.strictness
-    unit_area = np.array([u.area for u in org.units], dtype=np.int64)
+    unit_area = org.unit_areas()
     ok = (
         org.post_active[pp]
         & org.post_key[pp]
@@ -150,29 +172,45 @@ def review_pool(model, m: int, full: bool | None = None) -> None:
         kept_pp, kept_pc = model.pool_post[ok], model.pool_cadre[ok]
         per_post = np.bincount(kept_pp, minlength=org.n_posts)
         todo = posts[per_post[posts] < pol.per_post_max]
-    lists, groups = _candidate_groups(model, todo.tolist(), term_start)
-    universe = np.unique(np.concatenate(list(groups.values()))) if groups else np.zeros(0, np.int64)
+    todo_list = todo.tolist()
+    lists, groups = _candidate_groups(model, todo_list, term_start)
+    # every candidate of the review, ascending (a mask over the population is cheaper
+    # than np.unique of the concatenated groups)
+    in_universe = np.zeros(model.n, bool)
+    for c in groups.values():
+        in_universe[c] = True
+    universe = np.flatnonzero(in_universe)
     rng = model.streams["pool"]
     score = pool_rules.pool_score(
         pol.choice, model.competence[universe], m - model.rank_since[universe], rng, pol.noise_sd
     ) + model.policy.rotation.experience_bonus * model.rotated[universe]
     young = (m - model.birth[universe]) < pol.young_age * 12
+    # positions in the universe; arrays (sorted, distinct) shared by posts of one scope,
+    # so build_pool ranks each scope once
     positions = {id(c): np.searchsorted(universe, c) for c in groups.values()}
-    eligible = [positions[id(c)] for c in lists]  # shared arrays: ranked once per scope
+    eligible = [positions[id(c)] for c in lists]
     extra = {}
     if not full:
-        in_todo = np.isin(kept_pp, todo)
+        is_todo = np.zeros(org.n_posts, bool)
+        is_todo[todo] = True
+        in_todo = is_todo[kept_pp]
         outside = kept_pc[~in_todo]  # members of posts that stay as they are
-        people = np.unique(outside)
-        extra["prior_posts"] = np.bincount(outside, minlength=model.n)[universe] if len(universe) else np.zeros(0, np.int64)
+        posts_held = np.bincount(outside, minlength=model.n)
+        people = np.flatnonzero(posts_held)
+        extra["prior_posts"] = posts_held[universe] if len(universe) else np.zeros(0, np.int64)
         extra["prior_totals"] = (
             len(people),
             int(model.female[people].sum()),
             int(((m - model.birth[people]) < pol.young_age * 12).sum()),
         )
+        # kept members of the posts under review, per post in cadre order (the pool
+        # arrays are sorted by post, then cadre): one searchsorted for all posts
         inside_pp, inside_pc = kept_pp[in_todo], kept_pc[in_todo]
-        extra["existing"] = [np.searchsorted(universe, inside_pc[inside_pp == p]) for p in todo.tolist()]
-    chosen = pool_rules.build_pool(
+        inside_pos = np.searchsorted(universe, inside_pc).tolist()
+        lo = np.searchsorted(inside_pp, todo).tolist()
+        hi = np.searchsorted(inside_pp, todo, side="right").tolist()
+        extra["existing"] = [inside_pos[a:b] for a, b in zip(lo, hi)]
+    chosen = pool_rules.build_pool_sorted(
         eligible,
         score,
         model.female[universe],
@@ -183,24 +221,49 @@ def review_pool(model, m: int, full: bool | None = None) -> None:
         young_target=pol.young_target,
         target_mode=pol.target_mode,
         rng=rng,
+        by_score=False,  # the pool arrays are sorted by post and cadre below
         **extra,
     )
-    sizes = [len(c) for c in chosen]
-    new_pp = np.repeat(todo, sizes).astype(np.int64)
-    new_pc = np.concatenate([universe[c] for c in chosen]).astype(np.int64) if chosen else np.zeros(0, np.int64)
+    new_pp = np.repeat(todo, [len(c) for c in chosen]).astype(np.int64)
+    new_pc = universe[np.fromiter(itertools.chain.from_iterable(chosen), np.intp)].astype(np.int64)
     if not full:
-        keep = ~np.isin(kept_pp, todo)
+        keep = ~in_todo
         new_pp = np.concatenate([kept_pp[keep], new_pp])
         new_pc = np.concatenate([kept_pc[keep], new_pc])
     order = np.lexsort((new_pc, new_pp))
     model.pool_post, model.pool_cadre = new_pp[order], new_pc[order]
-    bounds = np.searchsorted(model.pool_post, posts)
-    ends = np.searchsorted(model.pool_post, posts, side="right")
-    model.pool = {p: model.pool_cadre[a:b] for p, a, b in zip(posts.tolist(), bounds.tolist(), ends.tolist())}
-    model.pool_people = np.unique(model.pool_cadre)
+    model.pool = PoolByPost(posts, model.pool_post, model.pool_cadre)
+    model.pool_people = np.flatnonzero(np.bincount(model.pool_cadre, minlength=model.n))  # = np.unique
     model.record_restructuring(
         m, "pool_review", "", f"{'rebuilt' if full else 'reviewed'}: {len(model.pool_people)} people for {len(posts)} key posts"
     )
+
+
+class PoolByPost(Mapping):
+    """Read-only mapping: key post -> its pool members (cadre indices, ascending).
+
+    A view on the pool arrays (sorted by post, then cadre) that slices them when asked:
+    a review covers ~250 key posts, while a month looks up only the few it fills.
+    """
+
+    def __init__(self, posts: np.ndarray, pool_post: np.ndarray, pool_cadre: np.ndarray):
+        self._posts = posts.tolist()
+        self._is_key = set(self._posts)
+        self._pool_post = pool_post
+        self._pool_cadre = pool_cadre
+
+    def __getitem__(self, p: int) -> np.ndarray:
+        if p not in self._is_key:
+            raise KeyError(p)
+        a = int(np.searchsorted(self._pool_post, p))
+        b = int(np.searchsorted(self._pool_post, p, side="right"))
+        return self._pool_cadre[a:b]
+
+    def __iter__(self):
+        return iter(self._posts)
+
+    def __len__(self) -> int:
+        return len(self._posts)
 
 
 def pool_ready(model, cadres: np.ndarray, posts: np.ndarray, m: int) -> np.ndarray:
@@ -219,34 +282,48 @@ def pool_ready(model, cadres: np.ndarray, posts: np.ndarray, m: int) -> np.ndarr
 
 
 def pool_metrics(model, m: int) -> dict[str, float]:
+    # shares are counts over sizes: the same floats as the means of the boolean arrays
     posts = key_posts(model)
     pc, pp = model.pool_cadre, model.pool_post
-    if len(pp):
-        keep = model.active[pc] & model.org.post_active[pp]
-        pc, pp = pc[keep], pp[keep]
     people = model.pool_people
     people = people[model.active[people]] if len(people) else people
-    out = {"pool_size": len(people)}
-    if len(people):
-        out["pool_women_share"] = float(model.female[people].mean())
-        out["pool_under40_share"] = float(((m - model.birth[people]) < 480).mean())
+    n_people = len(people)
+    out = {"pool_size": n_people}
+    if n_people:
+        out["pool_women_share"] = np.count_nonzero(model.female[people]) / n_people
+        out["pool_under40_share"] = np.count_nonzero((m - model.birth[people]) < 480) / n_people
     else:
         out["pool_women_share"] = out["pool_under40_share"] = float("nan")
     if len(posts):
-        ready = pool_ready(model, pc, pp, m) if len(pp) else np.zeros(0, bool)
-        counts = np.bincount(pp[ready], minlength=model.org.n_posts)
-        out["bench_strength"] = float(counts[posts].mean())
+        ready_entries = 0
+        if len(pp):
+            # pool_ready also drops members who left and posts that were abolished
+            ready = pool_ready(model, pc, pp, m)
+            counts = np.bincount(pp[ready], minlength=model.org.n_posts)
+            ready_entries = int(counts[posts].sum())
+        out["bench_strength"] = ready_entries / len(posts)
     else:
         out["bench_strength"] = float("nan")
     return out
 
 
 def pool_candidates_for(model, p: int, m: int) -> np.ndarray:
-    """Pool members of post p who are ready now."""
+    """Pool members of post p who are ready now (:func:`pool_ready` for one post)."""
     c = model.pool.get(p)
     if c is None or not len(c):
         return np.zeros(0, np.int64)
-    return c[pool_ready(model, c, np.full(len(c), p), m)]
+    org = model.org
+    if not org.post_active[p]:
+        return c[:0]
+    ap = model.policy.appointment
+    ready = (
+        model.active[c]
+        & (model.rank[c] == int(org.post_rank[p]) - 1)
+        & (model.ret[c] - m >= ap.min_months_left)
+        & (m - model.post_since[c] >= ap.min_months_in_post)
+        & (model.rot_end[c] == NEVER)
+    )
+    return c[ready]
 
 
 # --------------------------------------------------------------------------- rotation
@@ -282,13 +359,7 @@ def rotation_wave(model, m: int) -> None:
         else:
             # no vacancy of that rank elsewhere: swap with a holder of an equivalent
             # post in another area, who is transferred into the rotator's post
-            partners = sorted(
-                j
-                for a in range(len(org.area_codes))
-                if a != area
-                for j in model.by_area_rank.get((a, r), ())
-                if model.post[j] >= 0 and model.rot_end[j] == NEVER and org.post_kind[model.post[j]] != SPECIALIST
-            )
+            partners = _swap_partners(model, r, area)
             if not partners:
                 continue
             j = partners[int(rng.integers(len(partners)))]
@@ -304,6 +375,17 @@ def rotation_wave(model, m: int) -> None:
         model._rotation_bucket[m + rot.length_months].append(i)
         model.flows["rotations"] += 1
         started += 1
+
+
+def _swap_partners(model, r: int, area: int) -> list[int]:
+    """Cadres of rank r in other areas who hold a non-specialist post and are not
+    rotating, ascending (vectorised: a rank can have a thousand holders)."""
+    org = model.org
+    sets = (model.by_area_rank.get((a, r), ()) for a in range(len(org.area_codes)) if a != area)
+    people = np.fromiter(itertools.chain.from_iterable(sets), np.int64)
+    posts = model.post[people]
+    ok = (posts >= 0) & (model.rot_end[people] == NEVER) & (org.post_kind[np.maximum(posts, 0)] != SPECIALIST)
+    return np.sort(people[ok]).tolist()
 
 
 def rotation_returns(model, m: int) -> None:
@@ -330,7 +412,8 @@ def rotation_returns(model, m: int) -> None:
             model._record_event(m, "rotation_end_in_place", i)
             continue
         higher = r > int(model.rank[i])
-        model.move_cadre(i, p, m, "rotation_return")
+        # a return one rank up is a promotion: recorded as one, so events and flows agree
+        model.move_cadre(i, p, m, "promotion" if higher else "rotation_return")
         if higher:
             model.flows["promotions"] += 1
 
@@ -402,17 +485,18 @@ def _not_reelected(model, units, rule: str, min_months: int, m: int) -> int:
     early-retirement regime (Decree 26/2015)."""
     org = model.org
     out = 0
-    for u in units:
-        for p in org.posts_of(u):
-            h = int(org.post_holder[p])
-            if h < 0:
-                continue
-            left = int(_months_left_on(model, np.array([h]), rule, m)[0])
-            if left < min_months:
-                months = early_retirement.payment_decree_26(max(int(model.ret[h]) - m, 0), m - int(model.entry[h]))
-                model.flows["severance_cost"] += months * float(model.pay[h])
-                model.remove_cadre(h, "early_retirement", m, detail="not re-elected (Decree 26/2015)")
-                out += 1
+    # removing one holder changes no other post's holder: the holders and their
+    # working time left can be read first, in one vectorised call
+    holders = [h for u in units for p in org.posts_of(u) if (h := int(org.post_holder[p])) >= 0]
+    if not holders:
+        return out
+    months_left = _months_left_on(model, np.array(holders), rule, m).tolist()
+    for h, left in zip(holders, months_left):
+        if left < min_months:
+            months = early_retirement.payment_decree_26(max(int(model.ret[h]) - m, 0), m - int(model.entry[h]))
+            model.flows["severance_cost"] += months * float(model.pay[h])
+            model.remove_cadre(h, "early_retirement", m, detail="not re-elected (Decree 26/2015)")
+            out += 1
     return out
 
 

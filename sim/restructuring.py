@@ -167,6 +167,9 @@ def plan(cfg: SimConfig, org: Org, rng: np.random.Generator) -> list[PlannedActi
                     merged[new_uid] = uids
                     new_uids.append(new_uid)
         out.append(PlannedAction(i, spec, month, groups, areas, new_uids, deadline))
+    from sim.validate import check_plan  # late import: sim.validate imports this module's inputs
+
+    check_plan(cfg, org, out)
     return out
 
 
@@ -220,6 +223,9 @@ class _Merge(_Action):
                 head_non_local=any(org.post_non_local[p] for u in units for p in org.posts_of(u, HEAD)),
             )
             new = org.add_unit(spec, area, uid=new_uid, deputies=quota, merged_from=uids)
+            for u in org.active_units():  # a unit headed by one of the merged units' heads
+                if u.concurrent_with in uids:
+                    u.concurrent_with = new_uid
             old_leader_posts = sum(len(org.posts_of(u, HEAD)) + len(org.posts_of(u, DEPUTY)) for u in units)
             model.record_restructuring(
                 m,
@@ -243,6 +249,9 @@ class _Split(_Action):
             model.rehouse_leaders([merged], restored, m, self.pa.deadline)
             model.return_staff_posts(merged, restored)
             model.close_unit(merged, m)
+            for u in org.active_units():  # units headed concurrently by the split unit's head
+                if u.concurrent_with == uid:
+                    model.restore_head_post(u)
 
 
 class _ConcurrentHead(_Action):

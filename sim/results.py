@@ -72,13 +72,21 @@ class Result:
 
     @classmethod
     def from_model(cls, model, replicate: int | None = None) -> Result:
-        ts = pd.DataFrame(model.datacollector.model_vars)
-        labels = [format_month(m) for m in range(model.start, model.start + len(ts))]
-        ts.insert(0, "month", labels)
-        ts.insert(1, "scenario", model.scenario_name)
-        ts.insert(2, "seed", model.seed)
+        columns = model.datacollector.model_vars
+        n_months = len(next(iter(columns.values()), ()))
+        # the label columns first, then the metrics; built in one go (inserting columns
+        # one by one into a DataFrame copies it each time)
+        data = {
+            "month": [format_month(m) for m in range(model.start, model.start + n_months)],
+            "scenario": model.scenario_name,
+            "seed": model.seed,
+        }
         if replicate is not None:
-            ts.insert(3, "replicate", replicate)
+            data["replicate"] = replicate
+        # numpy infers the dtype pandas would (int64, or float64 once a float is in);
+        # giving pandas arrays skips its slower per-object inference
+        data.update((name, np.asarray(values) if values else values) for name, values in columns.items())
+        ts = pd.DataFrame(data)
         summary = summarise(ts, model)
         return cls(
             ts,
@@ -107,10 +115,10 @@ def summarise(ts: pd.DataFrame, model=None) -> dict[str, float]:
             out[f"{c}_end"] = float(last[c])
     if model is not None:
         out["headcount_start"] = float(model.initial_headcount)
-    by_month = ts.set_index("month")
+    row_of = {label: k for k, label in enumerate(ts["month"].tolist())}
     for cm in CONGRESS_MONTHS:
-        if cm in by_month.index:
-            row = by_month.loc[cm]
+        if cm in row_of:
+            row = ts.iloc[row_of[cm]]
             for c in STOCK_COLUMNS:
                 out[f"{c}_{cm.replace('-', '_')}"] = float(row[c])
     if model is not None:

@@ -27,6 +27,7 @@ head_terms     no       consecutive terms already served in this head post (defa
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +61,12 @@ class Population:
 
     def __len__(self) -> int:
         return len(self.post)
+
+
+@lru_cache(maxsize=8)
+def _synthetic_ids(n: int) -> tuple[str, ...]:
+    """C00000, C00001, ...: the same for every replication, so made once."""
+    return tuple(f"C{i:05d}" for i in range(n))
 
 
 def generate_population(org: Org, cfg: SimConfig, rng: np.random.Generator) -> Population:
@@ -119,7 +126,7 @@ def generate_population(org: Org, cfg: SimConfig, rng: np.random.Generator) -> P
     competence = rng.normal(0.0, 1.0, n) + pop.competence_rank_shift * rank
     head_terms = np.where(kind[filled] == 0, in_post // 60, 0)
     return Population(
-        cadre_id=np.array([f"C{i:05d}" for i in range(n)], dtype=object),
+        cadre_id=np.array(_synthetic_ids(n), dtype=object),
         post=pids.astype(np.int64),
         birth=birth,
         female=female,

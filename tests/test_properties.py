@@ -276,42 +276,6 @@ def planned_or_none(cfg: SimConfig):
     return out
 
 
-def known_model_bug(planned) -> str | None:
-    """Scenarios that hit a model bug reported in GitHub issue 6 (docs/bad_inputs.md,
-    "Model bugs found"); skipped here and pinned by the xfail tests below. Delete this
-    function's uses once the bugs are fixed.
-
-    * the first unit of a ``concurrent_head`` is merged (without the second) or split:
-      the second unit keeps pointing at a closed unit and nobody heads it;
-    * a merger of a merger is split, then the inner merger is split: the restored inner
-      unit has lost its ``merged_from`` (Org.restore_unit) and the split fails.
-    """
-    primary_of: dict[str, str] = {}  # secondary uid -> primary uid
-    origins: dict[str, list[str]] = {}
-    restored_mergers: set[str] = set()
-    for pa in planned:
-        kind = pa.spec.kind
-        if kind == "concurrent_head":
-            for first, second in pa.groups:
-                primary_of[second] = first
-        elif kind == "merge":
-            for uids, new_uid in zip(pa.groups, pa.new_uids):
-                for second, first in list(primary_of.items()):
-                    if first in uids and second not in uids:
-                        return "concurrent head's unit merged"
-                    if second in uids:
-                        del primary_of[second]
-                origins[new_uid] = list(uids)
-        elif kind == "split":
-            for (uid,) in pa.groups:
-                if uid in primary_of.values():
-                    return "concurrent head's unit split"
-                if uid in restored_mergers:
-                    return "split of a merger restored by a split"
-                restored_mergers |= {o for o in origins.get(uid, []) if o in origins}
-    return None
-
-
 def run_checked(cfg: SimConfig) -> CadreModel:
     model = CadreModel(cfg)
     invariants_at_start(model)
@@ -342,10 +306,6 @@ def test_invariants_hold_every_month(cfg):
     planned = planned_or_none(cfg)
     if planned is None:
         event("scenario rejected by plan (ConfigError)")
-        return
-    bug = known_model_bug(planned)
-    if bug:
-        event(f"skipped, known model bug: {bug}")
         return
     event(f"{len(cfg.scenario.actions)} actions")
     model = run_checked(cfg)
@@ -389,9 +349,6 @@ def test_invariants_hold_for_the_default_province_under_random_scenarios(data):
     planned = None if cfg is None else planned_or_none(cfg)
     if planned is None:
         event("scenario rejected by plan (ConfigError)")
-        return
-    if known_model_bug(planned):
-        event(f"skipped, known model bug: {known_model_bug(planned)}")
         return
     run_checked(cfg)
 
@@ -517,27 +474,17 @@ CONCURRENT_HEAD_THEN_SPLIT_ITS_UNIT = (
 )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IndexError,
-    reason="model bug: Org.restore_unit drops merged_from, so the restored inner merger cannot be split "
-    "(fix: pass merged_from=old.merged_from in sim/org.py restore_unit)",
-)
 def test_split_of_a_merger_of_a_merger():
     cfg = _scenario(*MERGER_OF_A_MERGER_SPLIT_TWICE)
-    assert known_model_bug(planned_or_none(cfg)) == "split of a merger restored by a split"
     model = run_checked(cfg)
     assert model.org.unit_by_id["P.pc_office"].active and model.org.unit_by_id["P.council_office"].active
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=invariants.InvariantError,
-    reason="model bug: when the first unit of a concurrent_head is merged or split, the second unit keeps "
-    "pointing at the closed unit and has no head (see docs/bad_inputs.md)",
-)
 @pytest.mark.parametrize("actions", [CONCURRENT_HEAD_THEN_MERGE_ITS_UNIT, CONCURRENT_HEAD_THEN_SPLIT_ITS_UNIT], ids=["merge", "split"])
 def test_concurrent_head_survives_a_change_of_its_first_unit(actions):
     cfg = _scenario(*actions)
-    assert known_model_bug(planned_or_none(cfg)) is not None
-    run_checked(cfg)
+    model = run_checked(cfg)
+    # the second unit is headed again: by the merged unit's head, or by its own head post
+    second = model.org.unit_by_id["P.council_office"]
+    assert second.active
+    assert second.concurrent_with is None or model.org.unit_by_id[second.concurrent_with].active

@@ -212,12 +212,6 @@ def build_pool(
         raise ValueError(f"unknown target_mode {target_mode!r}; valid: {', '.join(TARGET_MODES)}")
     if per_post_max < 0 or posts_per_person_max < 0:
         raise ValueError("per_post_max and posts_per_person_max must be >= 0")
-    score = np.asarray(score, dtype=float)
-    female = np.asarray(female, dtype=bool)
-    young = np.asarray(young, dtype=bool)
-    n = score.size
-    if female.size != n or young.size != n:
-        raise ValueError("score, female and young must have the same length")
     # Posts that share a candidate array (same scope) share one cleaned copy, so the
     # ranking below is computed once per scope rather than once per post.
     cleaned: dict[int, np.ndarray] = {}
@@ -227,7 +221,66 @@ def build_pool(
         if key not in cleaned:
             cleaned[key] = np.unique(np.asarray(e, dtype=np.intp))
         elig.append(cleaned[key])
+    members = build_pool_sorted(
+        elig,
+        score,
+        female,
+        young,
+        per_post_max=per_post_max,
+        posts_per_person_max=posts_per_person_max,
+        women_target=women_target,
+        young_target=young_target,
+        target_mode=target_mode,
+        rng=rng,
+        preference_bonus_sd=preference_bonus_sd,
+        existing=existing,
+        prior_posts=prior_posts,
+        prior_totals=prior_totals,
+    )
+    return [np.array(m, dtype=np.intp) for m in members]
+
+
+def build_pool_sorted(
+    eligible: list[np.ndarray],
+    score: np.ndarray,
+    female: np.ndarray,
+    young: np.ndarray,
+    *,
+    per_post_max: int = PER_POST_MAX,
+    posts_per_person_max: int = POSTS_PER_PERSON_MAX,
+    women_target: float = WOMEN_TARGET,
+    young_target: float = YOUNG_TARGET,
+    target_mode: str = "preference",
+    rng: np.random.Generator | None = None,
+    preference_bonus_sd: float = PREFERENCE_BONUS_SD,
+    existing: list | None = None,
+    prior_posts: np.ndarray | None = None,
+    prior_totals: tuple[int, int, int] = (0, 0, 0),
+    by_score: bool = True,
+) -> list[list[int]]:
+    """:func:`build_pool` for callers whose ``eligible`` arrays are already sorted and
+    free of duplicates (the model's reviews); returns plain lists of positions.
+
+    Same rules, same random draws and same members as :func:`build_pool`; posts that
+    share one array object share its ranking. ``by_score=False`` leaves each post's
+    members in the order they were designated (for callers that re-sort them anyway).
+    """
+    if target_mode not in TARGET_MODES:
+        raise ValueError(f"unknown target_mode {target_mode!r}; valid: {', '.join(TARGET_MODES)}")
+    if per_post_max < 0 or posts_per_person_max < 0:
+        raise ValueError("per_post_max and posts_per_person_max must be >= 0")
+    score = np.asarray(score, dtype=float)
+    female = np.asarray(female, dtype=bool)
+    young = np.asarray(young, dtype=bool)
+    n = score.size
+    if female.size != n or young.size != n:
+        raise ValueError("score, female and young must have the same length")
+    elig = eligible
+    checked: set[int] = set()
     for j, e in enumerate(elig):
+        if id(e) in checked:  # a shared array is checked once
+            continue
+        checked.add(id(e))
         if e.size and (e[0] < 0 or e[-1] >= n):
             raise ValueError(f"eligible[{j}] holds positions outside 0..{n - 1}")
 
@@ -242,62 +295,83 @@ def build_pool(
     state = _PoolState(len(elig), n, female, young)
     prefer = target_mode == "preference"
     if prior_posts is not None:
-        state.count = [int(c) for c in np.asarray(prior_posts).tolist()]
+        state.count = np.asarray(prior_posts).astype(np.int64).tolist()
         state._distinct, state._with["female"], state._with["young"] = (int(x) for x in prior_totals)
-    if existing is not None:
-        for j, kept in enumerate(existing):
-            for i in dict.fromkeys(np.asarray(kept, dtype=np.intp).tolist()):
-                if len(state.members[j]) < per_post_max:
-                    state.add(j, i)
 
-    orders: dict[tuple[int, bool, bool], list] = {}  # scope -> [ranked candidates, first usable]
-    count = state.count  # hot loop: plain lists and local counters
+    # hot loops: plain lists and local counters (numpy scalar access costs ~1 us)
+    count = state.count
     fem, yng = state.attr["female"], state.attr["young"]
     with_w, with_y = state._with["female"], state._with["young"]
     distinct = state._distinct
     ppm = posts_per_person_max
-    for j in sorted(range(len(elig)), key=lambda k: (elig[k].size, k)):
-        cands = elig[j]
-        if cands.size == 0:
+    members_of = state.members
+    if existing is not None:
+        for j, kept in enumerate(existing):
+            kept = kept if isinstance(kept, list) else np.asarray(kept, dtype=np.intp).tolist()
+            members = members_of[j]
+            for i in dict.fromkeys(kept):
+                if len(members) < per_post_max:
+                    members.append(i)
+                    if count[i] == 0:
+                        distinct += 1
+                        with_w += fem[i]
+                        with_y += yng[i]
+                    count[i] += 1
+
+    orders: dict[tuple[int, bool, bool], list] = {}  # scope -> [ranked candidates, first usable]
+
+    def short_targets() -> tuple[bool, bool]:
+        """Which targets the pool is below now (an empty pool is below any target > 0)."""
+        if not prefer:
+            return (False, False)
+        if distinct:
+            return (with_w < women_target * distinct, with_y < young_target * distinct)
+        return (women_target > 0, young_target > 0)
+
+    # the shortfalls change only when someone new joins the pool: kept up to date there
+    now = short_targets()
+    sizes = [e.size for e in elig]
+    # scarcest posts first; the sort is stable, so ties stay in post order
+    for j in sorted(range(len(elig)), key=sizes.__getitem__):
+        if not sizes[j]:
             continue
+        members = members_of[j]
+        free = per_post_max - len(members)
+        if free <= 0:
+            continue
+        cands = elig[j]
         flags = None
-        entry: list = [[], 0]
-        members = state.members[j]
-        taken: set[int] = set(members)
-        for _ in range(per_post_max - len(members)):
+        while free > 0:
             # the order depends only on the candidates and on which targets are short
-            if prefer:
-                short_w = with_w < women_target * distinct if distinct else women_target > 0
-                short_y = with_y < young_target * distinct if distinct else young_target > 0
-                now = (short_w, short_y)
-            else:
-                now = (False, False)
             if now != flags:
                 flags = now
                 key = (id(cands), *now)
-                if key not in orders:
+                entry = orders.get(key)
+                if entry is None:
                     adj = score[cands] + bonus * (now[0] * female[cands] + now[1] * young[cands])
-                    orders[key] = [cands[np.lexsort((rank_of[cands], -adj))].tolist(), 0]
-                entry = orders[key]
-            ranked, start = entry
+                    entry = orders[key] = [cands[np.lexsort((rank_of[cands], -adj))].tolist(), 0]
+                ranked = entry[0]
+                n_ranked = len(ranked)
             # people at their posts-per-person limit stay there: skip them for good
-            while start < len(ranked) and count[ranked[start]] >= ppm:
+            start = entry[1]
+            while start < n_ranked and count[ranked[start]] >= ppm:
                 start += 1
             entry[1] = start
-            best = None
-            for k in range(start, len(ranked)):
+            best = -1
+            for k in range(start, n_ranked):
                 i = ranked[k]
-                if count[i] < ppm and i not in taken:
+                if count[i] < ppm and i not in members:
                     best = i
                     break
-            if best is None:
+            if best < 0:
                 break
-            taken.add(best)
             members.append(best)
+            free -= 1
             if count[best] == 0:
                 distinct += 1
                 with_w += fem[best]
                 with_y += yng[best]
+                now = short_targets()
             count[best] += 1
     state._distinct = distinct
     state._with["female"], state._with["young"] = with_w, with_y
@@ -306,8 +380,10 @@ def build_pool(
         _swap_towards(state, elig, "female", women_target, rank_of, posts_per_person_max, guard=None)
         _swap_towards(state, elig, "young", young_target, rank_of, posts_per_person_max, guard=("female", women_target))
 
+    if not by_score:
+        return members_of
     rank_list = rank_of.tolist()
-    return [np.array(sorted(m, key=rank_list.__getitem__), dtype=np.intp) for m in state.members]
+    return [sorted(m, key=rank_list.__getitem__) for m in members_of]
 
 
 def _swap_towards(

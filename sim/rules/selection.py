@@ -19,13 +19,14 @@ RULES = ("merit", "seniority", "random")
 def choose(
     rule: str,
     competence: np.ndarray,
-    months_in_rank: np.ndarray,
+    months_in_rank: np.ndarray | None,
     rng: np.random.Generator,
     noise_sd: float = 0.5,
     bonus: np.ndarray | None = None,
 ) -> int:
     """Position (0-based) of the chosen candidate among the arrays given.
 
+    ``months_in_rank`` is used by ``seniority`` only; other rules accept None.
     ``bonus`` (optional, per candidate) is added to the merit score (e.g. rotation
     experience, the non-local preference); under ``seniority`` and ``random`` it only
     orders candidates by their bonus first.
@@ -38,7 +39,7 @@ def choose(
     b = np.zeros(n) if bonus is None else np.asarray(bonus, float)
     if rule == "merit":
         observed = competence + rng.normal(0.0, noise_sd, n) + b
-        return int(np.argmax(observed))
+        return int(observed.argmax())
     if rule == "seniority":
         tiebreak = rng.random(n)
         return int(np.lexsort((tiebreak, -months_in_rank, -b))[0])

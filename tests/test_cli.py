@@ -1,26 +1,17 @@
 """Command-line entry points, end to end, in subprocesses writing into tmp_path."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from clitools import cli
 
 import sim
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def cli(module, *args, cwd=None):
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    env.pop("HYDRA_FULL_ERROR", None)
-    env.pop("CADRESIM_TRACEBACK", None)
-    return subprocess.run(
-        [sys.executable, "-m", module, *args], cwd=cwd or ROOT, env=env, capture_output=True, text=True, timeout=600
-    )
 
 
 def test_run_writes_a_complete_run_folder(tmp_path):

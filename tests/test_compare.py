@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from clitools import cli
 from scipy import stats
 
 import sim
@@ -39,10 +40,6 @@ def _env():
     return env
 
 
-def cli(module, *args):
-    return subprocess.run(
-        [sys.executable, "-m", module, *args], cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=600
-    )
 
 
 @pytest.fixture(scope="module")

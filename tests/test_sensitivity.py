@@ -2,14 +2,12 @@
 points to the config, a tiny Morris run end to end and a tiny Sobol run in process."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from clitools import cli
 
 import sim
 from sim.config import ConfigError, ParamRange
@@ -18,13 +16,6 @@ from sim.sensitivity import check_parameters, get_param, point_configs, run_sens
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def cli(module, *args):
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    env.pop("HYDRA_FULL_ERROR", None)
-    env.pop("CADRESIM_TRACEBACK", None)
-    return subprocess.run(
-        [sys.executable, "-m", module, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
-    )
 
 
 def test_declared_ranges_are_valid_and_contain_the_defaults():

@@ -2,15 +2,13 @@
 launcher config) and gathering a multirun with experiments.sweep."""
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
+from clitools import cli
 
 from sim.errors import InputError
 from sim.sweep import gather_sweep, job_overrides
@@ -18,13 +16,6 @@ from sim.sweep import gather_sweep, job_overrides
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def cli(module, *args):
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    env.pop("HYDRA_FULL_ERROR", None)
-    env.pop("CADRESIM_TRACEBACK", None)
-    return subprocess.run(
-        [sys.executable, "-m", module, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
-    )
 
 
 def _complete_jobs(sweep_dir: Path) -> list[Path]:

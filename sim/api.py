@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -85,9 +86,17 @@ def simulate(cfg: SimConfig, seed: int | None = None, *, replicate: int | None =
     from sim.results import Result
 
     cfg = with_seed(cfg, seed)
-    model = CadreModel(cfg)
-    model.run()
-    return Result.from_model(model, replicate=replicate)
+    # The cyclic garbage collector would repeatedly scan the thousands of long-lived
+    # agents while the run allocates; one collection after the run is enough.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        model = CadreModel(cfg)
+        model.run()
+        return Result.from_model(model, replicate=replicate)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def synthetic_roster(cfg: SimConfig, seed: int | None = None) -> pd.DataFrame:

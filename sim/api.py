@@ -7,7 +7,6 @@ import gc
 from collections.abc import Iterable
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from sim.config import ConfigError, SimConfig, register
@@ -118,4 +117,4 @@ def org_counts(cfg: SimConfig) -> dict[str, int]:
     return Org(cfg.org).counts()
 
 
-__all__ = ["load_config", "simulate", "synthetic_roster", "org_counts", "compose", "to_sim_config", "np"]
+__all__ = ["load_config", "simulate", "synthetic_roster", "org_counts", "compose", "to_sim_config"]

@@ -971,12 +971,5 @@ class CadreModel(mesa.Model):
         act = np.flatnonzero(self.active[: self.n])
         return {"age": (self.month - self.birth[act]) / 12.0, "female": self.female[act].copy()}
 
-    @property
-    def month_label(self) -> str:
-        return format_month(self.month)
-
-    def month_of(self, text: str) -> int:
-        return parse_month(text)
-
 
 __all__ = ["CadreModel", "STREAMS", "make_streams", "DEPUTY", "HEAD"]

@@ -266,12 +266,6 @@ class Org:
             if (not active_only or self.post_active[p]) and (kind is None or self.post_kind[p] == kind)
         ]
 
-    def find_unit(self, uid: str) -> Unit:
-        try:
-            return self.unit_by_id[uid]
-        except KeyError:
-            raise KeyError(uid) from None
-
     def unit_ids(self) -> list[str]:
         return [u.uid for u in self.units if u.active]
 

@@ -434,12 +434,19 @@ def _vacancy_in(model, r: int, area: int, unit) -> int | None:
 # --------------------------------------------------------------------------- term limit
 def enforce_term_limit(model, i: int, m: int) -> None:
     """A head at the two-term limit moves to an equivalent post (Reg. 98, Reg. 65):
-    a vacant post of the same rank in another unit, else a swap with the holder of one."""
+    a vacant post of the same rank in another unit, else a swap with the holder of one.
+
+    A move to another area is a rule rotation and needs five years of service left
+    (``policy.rotation.min_months_left_other``, Reg. 98 art. 5); with less, the head
+    moves within the same area.
+    """
     org = model.org
     p_old = int(model.post[i])
     r = int(model.rank[i])
     area = int(org.post_area[p_old])
     u = int(org.post_unit[p_old])
+    months_left = np.array([int(model.ret[i]) - m])
+    far_ok = bool(rotation_rules.eligible_for_rule_move(months_left, model.policy.rotation.min_months_left_other)[0])
     fallback = None
     for p in sorted(model.vacancies[r]):
         if not org.post_active[p] or org.post_holder[p] >= 0 or int(org.post_unit[p]) == u or org.post_kind[p] == SPECIALIST:
@@ -447,20 +454,27 @@ def enforce_term_limit(model, i: int, m: int) -> None:
         if int(org.post_area[p]) == area:
             fallback = p
             break
-        if fallback is None:
+        if fallback is None and far_ok:
             fallback = p
     if fallback is not None:
         model.move_cadre(i, fallback, m, "term_limit_move")
         return
-    # swap with someone holding a post of the same rank elsewhere (nearest area first)
-    partners = [j for j in model.by_area_rank.get((area, r), ()) if model.post[j] >= 0 and int(model.unit[j]) != u]
-    if not partners:
-        partners = [j for a in range(len(org.area_codes)) for j in model.by_area_rank.get((a, r), ()) if model.post[j] >= 0 and int(model.unit[j]) != u]
-    partners = [j for j in partners if org.post_kind[model.post[j]] in (HEAD, DEPUTY)]
+    # swap with a head or deputy of the same rank elsewhere (same area first)
+    def holders(areas) -> list[int]:
+        return sorted(
+            j
+            for a in areas
+            for j in model.by_area_rank.get((a, r), ())
+            if model.post[j] >= 0 and int(model.unit[j]) != u and org.post_kind[model.post[j]] in (HEAD, DEPUTY)
+        )
+
+    partners = holders([area])
+    if not partners and far_ok:
+        partners = holders(a for a in range(len(org.area_codes)) if a != area)
     if not partners:
         model._record_event(m, "term_limit_no_post", i)
         return
-    j = min(partners)
+    j = partners[0]
     p_j = int(model.post[j])
     model._leave_post(j)
     model.move_cadre(i, p_j, m, "term_limit_move")

@@ -74,23 +74,6 @@ def flows_per_year(ts: pd.DataFrame, columns=("retirements", "other_exits", "pro
     return fig
 
 
-def metric_over_time(ts: pd.DataFrame, metric: str, *, by: str = "scenario", band: tuple[float, float] = (5, 95)) -> plt.Figure:
-    """One metric over time: the mean per group with a percentile band across runs."""
-    fig, ax = plt.subplots(figsize=(8, 4), constrained_layout=True)
-    for name, g in ts.groupby(by, sort=False):
-        piv = g.pivot_table(index="month", columns=[c for c in ("seed", "replicate") if c in g.columns][:1] or None, values=metric)
-        piv = piv.sort_index()
-        x = _month_axis(ax, pd.Series(piv.index))
-        arr = piv.to_numpy().reshape(len(piv), -1)
-        ax.plot(x, np.nanmean(arr, axis=1), label=str(name))
-        if arr.shape[1] > 1:
-            lo, hi = np.nanpercentile(arr, band, axis=1)
-            ax.fill_between(x, lo, hi, alpha=0.2)
-    ax.set(title=metric.replace("_", " "), xlabel="year")
-    ax.legend(fontsize=8)
-    return fig
-
-
 SURPLUS_OUTCOMES = {
     "surplus_placed": "took a post in the unit",
     "kept_head": "restored to a post (split)",

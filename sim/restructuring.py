@@ -26,14 +26,13 @@ simulation starts.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 
 from sim.calendar import format_month, parse_month
 from sim.config import ActionSpec, ConfigError, SimConfig, UnitSpec
-from sim.org import DEPUTY, DIVISION_HEAD, HEAD, PROVINCE_AREA, Org
+from sim.org import DEPUTY, HEAD, PROVINCE_AREA, Org
 
 
 @dataclass
@@ -295,4 +294,4 @@ def describe(planned: list[PlannedAction]) -> list[str]:
     ]
 
 
-__all__ = ["PlannedAction", "plan", "schedule_all", "describe", "dataclasses", "DIVISION_HEAD"]
+__all__ = ["PlannedAction", "plan", "schedule_all", "describe"]

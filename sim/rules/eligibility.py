@@ -26,16 +26,6 @@ def months_left(
     return (ry * 12 + rm - 1) - (year * 12 + month - 1)
 
 
-def can_be_promoted(
-    months_to_retirement: int,
-    months_in_post: int,
-    min_months_left: int = TERM_MONTHS,
-    min_months_in_post: int = 24,
-) -> bool:
-    """First appointment or promotion: a full term left and enough time in post."""
-    return months_to_retirement >= min_months_left and months_in_post >= min_months_in_post
-
-
 def term_end(appointed: int, retirement: int, term_months: int = TERM_MONTHS) -> int:
     """Month index in which a term that starts at ``appointed`` ends.
 

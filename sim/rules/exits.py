@@ -32,11 +32,3 @@ def cumulative_hazard_table(
     cum = np.zeros((len(rank_multipliers), MAX_AGE_MONTHS + 1))
     cum[:, 1:] = np.cumsum(monthly[None, :] * mult, axis=1)
     return cum
-
-
-def exit_age_months(cum_rank: np.ndarray, target: np.ndarray | float) -> np.ndarray:
-    """Age in months at which the cumulative hazard of one rank reaches ``target``.
-
-    Returns MAX_AGE_MONTHS + 1 where it never does.
-    """
-    return np.searchsorted(cum_rank, target, side="left")

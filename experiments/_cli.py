@@ -10,12 +10,12 @@ import os
 import sys
 from collections.abc import Callable
 
-from sim.config import register
-from sim.errors import USER_ERRORS
+from sim.core.errors import USER_ERRORS
+from sim.params.schema import register
 
 
 def _message(err: BaseException) -> str:
-    from sim.api import _explain_omegaconf
+    from sim.params.compose import _explain_omegaconf
 
     text = _explain_omegaconf(err) if not isinstance(err, USER_ERRORS) else str(err)
     keep = []

@@ -18,7 +18,8 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from experiments._cli import run_cli
-from sim.api import simulate, to_sim_config
+from sim.api import simulate
+from sim.params.compose import to_sim_config
 
 
 def time_cadresim(cfg, replications: int) -> dict:
@@ -66,7 +67,7 @@ def main(cfg: DictConfig) -> None:
         "scenario": sim_cfg.scenario.name,
     }
     if bench.compare_replications > 0:
-        from sim.compare import time_comparison
+        from sim.studies.compare import time_comparison
 
         line.update(time_comparison(sim_cfg, bench.compare_replications))
     out = Path(HydraConfig.get().runtime.output_dir)

@@ -17,8 +17,8 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from experiments._cli import run_cli
-from sim.api import to_sim_config
-from sim.compare import scenario_overrides, write_comparison
+from sim.params.compose import to_sim_config
+from sim.studies.compare import scenario_overrides, write_comparison
 
 
 @hydra.main(config_path="../configs", config_name="config", version_base=None)

@@ -13,8 +13,9 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from experiments._cli import run_cli
-from sim.api import simulate, to_sim_config
-from sim.reporting import write_single_run
+from sim.api import simulate
+from sim.output.report import write_single_run
+from sim.params.compose import to_sim_config
 
 
 @hydra.main(config_path="../configs", config_name="config", version_base=None)

@@ -16,8 +16,8 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from experiments._cli import run_cli
-from sim.api import to_sim_config
-from sim.sensitivity import write_sensitivity
+from sim.params.compose import to_sim_config
+from sim.studies.sensitivity import write_sensitivity
 
 
 @hydra.main(config_path="../configs", config_name="config", version_base=None)

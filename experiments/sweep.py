@@ -17,9 +17,9 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from experiments._cli import run_cli
-from sim.api import to_sim_config
-from sim.errors import InputError
-from sim.sweep import write_sweep
+from sim.core.errors import InputError
+from sim.params.compose import to_sim_config
+from sim.studies.sweep import write_sweep
 
 
 @hydra.main(config_path="../configs", config_name="config", version_base=None)

@@ -1,4 +1,4 @@
-"""Regenerate docs/parameters.md from sim/config.py and configs/ (see sim/paramdoc.py).
+"""Regenerate docs/parameters.md from sim/params/schema.py and configs/ (see sim/params/paramdoc.py).
 
 .venv/bin/python scripts/make_param_docs.py           # rewrite the page
 .venv/bin/python scripts/make_param_docs.py --check   # exit 1 if the page is stale
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sim.paramdoc import DOC_PATH, render
+from sim.params.paramdoc import DOC_PATH, render
 
 
 def main(argv: list[str] | None = None) -> int:

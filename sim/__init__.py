@@ -3,8 +3,8 @@ Conclusion 34-KL/TW pilot mergers (see README.md)."""
 
 from sim import rules
 from sim.api import load_config, org_counts, simulate, synthetic_roster
-from sim.config import ConfigError, SimConfig
-from sim.errors import InputError
+from sim.core.errors import ConfigError, InputError
+from sim.params.schema import SimConfig
 
 __all__ = [
     "ConfigError",

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import mesa
 
-from sim.calendar import format_month
-from sim.org import POST_KINDS
+from sim.core.calendar import format_month
+from sim.core.vocabulary import POST_KINDS
 
 
 class Cadre(mesa.Agent):

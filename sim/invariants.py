@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.org import DEPUTY, DIVISION_DEPUTY, DIVISION_HEAD, HEAD, SPECIALIST
+from sim.core.vocabulary import DEPUTY, DIVISION_DEPUTY, DIVISION_HEAD, HEAD, SPECIALIST
 from sim.rules.retirement import extended_retirement_index, retirement_month_index
 
 # event kind of each way of leaving -> its flow column (sim/model.py)
@@ -28,7 +28,7 @@ COUNTED_FLOWS = {"recruitment": "recruits", **EXIT_FLOWS}
 # "rotation_return", sim/pipeline.py)
 PROMOTION_EVENTS = ("promotion",)
 PROMOTION_MAYBE_EVENTS = ("rotation_return",)
-MIN_AGE_MONTHS = 16 * 12  # nobody younger is on a roster (sim/roster.py) or recruited
+MIN_AGE_MONTHS = 16 * 12  # nobody younger is on a roster (sim/world/roster.py) or recruited
 POOL_PER_POST_MAX = 3  # Reg. 50-QĐ/TW (2021), if the policy does not say
 POOL_POSTS_PER_PERSON_MAX = 3
 

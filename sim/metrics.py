@@ -16,7 +16,7 @@ from typing import NamedTuple
 import mesa
 import numpy as np
 
-from sim.org import HEAD
+from sim.core.vocabulary import HEAD
 from sim.pipeline import pool_metrics
 
 # flows: counted during the month; stocks: measured at the end of the month

@@ -21,16 +21,17 @@ import numpy as np
 
 from sim import pipeline, restructuring
 from sim.agents import Cadre
-from sim.calendar import format_month, parse_month
-from sim.config import SimConfig
+from sim.core.calendar import format_month, parse_month
+from sim.core.vocabulary import DEPUTY, DIVISION_HEAD, HEAD, LEADER_KINDS, PROVINCE_AREA, SPECIALIST
 from sim.metrics import COLUMNS, FLOW_COLUMNS, MonthlyCollector, collect_month
-from sim.org import DEPUTY, DIVISION_HEAD, HEAD, LEADER_KINDS, PROVINCE_AREA, SPECIALIST, Org, Unit
-from sim.roster import Population, generate_population
+from sim.params.schema import SimConfig
 from sim.rules import early_retirement, selection
 from sim.rules.eligibility import reappointment, term_end
 from sim.rules.exits import MAX_AGE_MONTHS, cumulative_hazard_table
 from sim.rules.retirement import extended_retirement_index, retirement_index, retirement_month_index
-from sim.validate import load_roster_checked
+from sim.world.org import Org, Unit
+from sim.world.roster import Population, generate_population
+from sim.world.roster_checks import load_roster_checked
 
 # Named random streams, one per process (common random numbers across scenarios).
 STREAMS = (
@@ -140,7 +141,7 @@ class CadreModel(mesa.Model):
     """A province's cadre corps under a restructuring scenario.
 
     Args:
-        config: a composed :class:`sim.config.SimConfig`; when omitted it is composed
+        config: a composed :class:`sim.params.schema.SimConfig`; when omitted it is composed
             from ``configs/`` with the keyword parameters below as overrides.
         scenario: scenario name (config group ``scenario``), e.g. ``"merge_offices"``.
         seed: root seed of the named random streams (also accepted as ``rng`` when it

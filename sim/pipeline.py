@@ -13,8 +13,8 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from sim.calendar import format_month, parse_month
-from sim.org import DEPUTY, HEAD, PROVINCE_AREA, SPECIALIST
+from sim.core.calendar import format_month, parse_month
+from sim.core.vocabulary import DEPUTY, HEAD, PROVINCE_AREA, SPECIALIST
 from sim.rules import congress as congress_rules
 from sim.rules import early_retirement
 from sim.rules import pool as pool_rules

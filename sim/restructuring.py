@@ -30,9 +30,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.calendar import format_month, parse_month
-from sim.config import ActionSpec, ConfigError, SimConfig, UnitSpec
-from sim.org import DEPUTY, HEAD, PROVINCE_AREA, Org
+from sim.core.calendar import format_month, parse_month
+from sim.core.errors import ConfigError
+from sim.core.vocabulary import DEPUTY, HEAD, PROVINCE_AREA
+from sim.params.checks import check_plan
+from sim.params.schema import ActionSpec, SimConfig, UnitSpec
+from sim.world.org import Org
 
 
 @dataclass
@@ -166,8 +169,6 @@ def plan(cfg: SimConfig, org: Org, rng: np.random.Generator) -> list[PlannedActi
                     merged[new_uid] = uids
                     new_uids.append(new_uid)
         out.append(PlannedAction(i, spec, month, groups, areas, new_uids, deadline))
-    from sim.validate import check_plan  # late import: sim.validate imports this module's inputs
-
     check_plan(cfg, org, out)
     return out
 

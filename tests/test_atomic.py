@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 import sim
-from sim import reporting
-from sim.errors import InputError
+from sim.core.errors import InputError
 from sim.model import CadreModel
-from sim.results import RunFolder, is_complete, write_json_atomic
+from sim.output import report as reporting
+from sim.output.run_folder import RunFolder, is_complete, write_json_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
 

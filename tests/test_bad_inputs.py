@@ -5,7 +5,7 @@ and no run folder marked complete. docs/bad_inputs.md lists them with their mess
 The command line runs in-process (``experiments._cli.run_cli`` on ``experiments.run.main``
 with a patched ``sys.argv``), which is what ``python -m experiments.run`` does, at a
 fraction of a subprocess's cost; ``test_in_process_matches_a_real_subprocess`` checks that
-the two agree. Checks that live in ``sim/validate.py`` are called here the way the model
+the two agree. Checks that live in ``sim/params/checks.py or sim/world/roster_checks.py`` are called here the way the model
 will call them until they are wired in (``simulate_wiring``); ``test_validate_is_wired``
 is an expected failure until then, and passes once they are.
 """
@@ -22,6 +22,7 @@ import logging
 import os
 import subprocess
 import sys
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,11 +31,16 @@ import pytest
 import yaml
 
 import sim
-from sim import validate
-from sim.config import ActionSpec, ConfigError, DistrictSpec, OrgConfig, ScenarioConfig, SimConfig, UnitSpec
-from sim.errors import InputError
+from sim.core.errors import ConfigError, InputError
+from sim.params import checks as _config_checks
+from sim.params.schema import ActionSpec, DistrictSpec, OrgConfig, ScenarioConfig, SimConfig, UnitSpec
+from sim.world import roster_checks as _roster_checks
 
 ROOT = Path(__file__).resolve().parent.parent
+# the checks of sim/params/checks.py and sim/world/roster_checks.py under one name
+validate = types.SimpleNamespace(
+    **{k: v for mod in (_config_checks, _roster_checks) for k, v in vars(mod).items() if not k.startswith("_")}
+)
 SHORT = "end=2019-06"  # keeps any run that does start short
 
 
@@ -156,8 +162,8 @@ def _probe_config() -> bool:
 
 def _probe_plan() -> bool:
     """Is validate.check_plan called by restructuring.plan?"""
-    from sim.org import Org
     from sim.restructuring import plan
+    from sim.world.org import Org
 
     actions = [
         ActionSpec(kind="abolish_level", month="2019-01", level="district", districts=["AA"]),
@@ -170,9 +176,9 @@ def _probe_plan() -> bool:
 def _probe_roster() -> bool:
     """Does the model load rosters through validate.load_roster_checked?"""
     import sim.model
-    import sim.roster
+    import sim.world.roster
 
-    return any("load_roster_checked" in inspect.getsource(mod) for mod in (sim.model, sim.roster))
+    return any("load_roster_checked" in inspect.getsource(mod) for mod in (sim.model, sim.world.roster))
 
 
 def _probe_cli(text: str) -> bool:
@@ -182,7 +188,7 @@ def _probe_cli(text: str) -> bool:
 
 
 WIRING = {
-    "config": (_probe_config, "call validate.check_config(self) at the end of SimConfig.__post_init__ (sim/config.py)"),
+    "config": (_probe_config, "call validate.check_config(self) at the end of SimConfig.__post_init__ (sim/params/schema.py)"),
     "plan": (_probe_plan, "call validate.check_plan(cfg, org, out) at the end of restructuring.plan (sim/restructuring.py)"),
     "roster": (_probe_roster, "use validate.load_roster_checked in place of load_roster in CadreModel.__init__ (sim/model.py)"),
 }
@@ -190,7 +196,7 @@ WIRED = {name: probe() for name, (probe, _) in WIRING.items()}
 
 
 def simulate_wiring(monkeypatch, point: str | None) -> None:
-    """Until a check of sim/validate.py is called by the model, call it here the way the
+    """Until a check of sim/params/checks.py or sim/world/roster_checks.py is called by the model, call it here the way the
     model will, so that its message is tested through the command line today.
     ``test_validate_is_wired`` says whether the real call is in place."""
     if point is None or WIRED[point]:
@@ -224,7 +230,7 @@ def simulate_wiring(monkeypatch, point: str | None) -> None:
     [pytest.param(k, marks=pytest.mark.xfail(not WIRED[k], strict=True, reason=f"not wired yet: {where}")) for k, (_, where) in WIRING.items()],
 )
 def test_validate_is_wired(point):
-    """Each group of checks in sim/validate.py is called by the model (xfail until it is)."""
+    """Each group of checks in sim/params/checks.py or sim/world/roster_checks.py is called by the model (xfail until it is)."""
     assert WIRING[point][0]()
 
 
@@ -283,7 +289,7 @@ def _set(level: str, i: int, **kv):
 
 
 ORG_CASES = [
-    # (id, edited organisation (dict or raw text), fragments, check of sim/validate.py or None)
+    # (id, edited organisation (dict or raw text), fragments, check of sim/params/checks.py or sim/world/roster_checks.py or None)
     ("duplicate unit keys", _variant(_set("province_units", 2, key="office")), ["org.province_units", "duplicate unit key(s) office"], None),
     ("duplicate district codes", _variant(_set("districts", 1, code="AA")), ["org.districts", "duplicate district code(s) AA"], None),
     ("unknown sector", _variant(_set("province_units", 2, sector="church")), ["unit 'board'.sector = 'church'", "party, state, front, assembly"], None),
@@ -355,7 +361,7 @@ def _csv(df) -> bytes:
 
 
 ROSTER_CASES = [
-    # (id, file made from the frame, fragments besides the file name, check of sim/validate.py or None)
+    # (id, file made from the frame, fragments besides the file name, check of sim/params/checks.py or sim/world/roster_checks.py or None)
     ("missing columns", lambda df: _csv(df.drop(columns=["sex", "post"])), ["line 1", "missing column(s) sex, post", "required: cadre_id, birth, sex, unit, post"], None),
     ("unknown column", lambda df: _csv(df.assign(salary="1")), ["line 1", "unknown column(s) salary", "valid: cadre_id"], None),
     ("unparseable date", lambda df: _csv(_edit(3, "birth", "1970/05")(df)), ["line 5", "column 'birth'", "'1970/05' is not a month in the form YYYY-MM"], None),
@@ -377,7 +383,7 @@ ROSTER_CASES = [
     ("competence not a number", lambda df: _csv(_edit(2, "competence", "high")(df)), ["line 4", "column 'competence'", "'high' is not a number"], None),
     ("negative head_terms", lambda df: _csv(_edit(2, "head_terms", "-1")(df)), ["line 4", "column 'head_terms'", "'-1' is not a whole number >= 0"], None),
     ("entry after the start", lambda df: _csv(_edit(2, "entry", "2020-01")(df)), ["line 4", "column 'entry'", "2020-01 is after the start of the run (2018-09)"], None),
-    # checks in sim/validate.py
+    # checks in sim/params/checks.py or sim/world/roster_checks.py
     ("row with extra fields", lambda df: _csv(df) + b"C99999,1970-01,M,P.organisation,specialist,TB,1993-01,2010-01,2010-01,0.1,0,extra\n", ["line 42", "12 fields, but the header has 11"], "roster"),
     ("semicolon-separated", lambda df: df.to_csv(index=False, sep=";").encode(), ["line 1", "';' as separator"], "roster"),
     ("column named twice", lambda df: _csv(df).replace(b",entry,", b",birth,", 1), ["line 1", "column birth appears more than once in the header"], "roster"),
@@ -415,7 +421,7 @@ def _actions(*actions: str) -> str:
 
 MERGE_OFFICES = "{kind:merge,month:'2019-05',level:province,units:[pc_office,council_office]}"
 SCENARIO_CASES = [
-    # (id, override, fragments, check of sim/validate.py or None)
+    # (id, override, fragments, check of sim/params/checks.py or sim/world/roster_checks.py or None)
     ("unknown unit key", _actions("{kind:merge,month:'2019-05',level:province,units:[pc_office,nonesuch]}"), ["scenario action 1 (merge at 2019-05)", "unknown unit key(s) nonesuch", "valid: agencies_bloc"], None),
     ("unknown function tag", _actions("{kind:merge,month:'2019-05',level:province,functions:[nonesuch]}"), ["scenario action 1 (merge at 2019-05)", "unknown function tag(s) nonesuch", "valid: agriculture"], None),
     ("unknown action kind", _actions("{kind:explode,month:'2019-05'}"), ["action.kind = 'explode'", "concurrent_head, merge, split, abolish_level"], None),
@@ -433,7 +439,7 @@ SCENARIO_CASES = [
     ("more districts than exist", _actions("{kind:merge,month:'2019-05',level:district,districts:20,units:[pc_office,party_office]}"), ["districts = 20 but the organisation has only 8 districts"], None),
     ("abolish the province level", _actions("{kind:abolish_level,month:'2019-05',level:province}"), ["scenario action 1 (abolish_level at 2019-05)", "applies to level 'district' only"], None),
     ("negative deputies for a merged unit", _actions("{kind:merge,month:'2019-05',units:[pc_office,council_office],deputies:-1}"), ["action.deputies = -1 must be >= 0"], None),
-    # checks in sim/validate.py
+    # checks in sim/params/checks.py or sim/world/roster_checks.py
     ("unit listed twice", _actions("{kind:merge,month:'2019-05',units:[pc_office,pc_office]}"), ["scenario action 1 (merge at 2019-05)", "units lists pc_office more than once"], "config"),
     ("district listed twice", _actions("{kind:merge,month:'2019-05',level:district,districts:[QP,QP],units:[pc_office,party_office]}"), ["scenario action 1 (merge at 2019-05)", "districts lists QP more than once"], "config"),
     ("districts with level province", _actions("{kind:merge,month:'2019-05',level:province,districts:[QP],units:[pc_office,council_office]}"), ["scenario action 1", "only used with level 'district' or 'both'"], "config"),
@@ -505,15 +511,15 @@ def test_in_process_matches_a_real_subprocess(cli, tmp_path):
     assert message(sub) == message(here)
 
 
-# --------------------------------------------------------------------------- sim/validate.py directly
+# --------------------------------------------------------------------------- sim/params/checks.py or sim/world/roster_checks.py directly
 def test_validate_accepts_every_shipped_scenario_and_the_default_org(tmp_path):
-    from sim.org import Org
     from sim.restructuring import plan
+    from sim.world.org import Org
 
     base = sim.load_config([])
     org_cfg = base.org
     validate.check_config(base)
-    for name in sim.config.SCENARIO_NAMES:
+    for name in sim.params.schema.SCENARIO_NAMES:
         data = yaml.safe_load((ROOT / "configs" / "scenario" / f"{name}.yaml").read_text())
         actions = [ActionSpec(**a) for a in data.get("actions") or []]
         cfg = dataclasses.replace(base, scenario=ScenarioConfig(name=name, actions=actions))
@@ -559,8 +565,8 @@ def test_check_org_config_district_codes(code, fragment):
 
 
 def _plan(actions):
-    from sim.org import Org
     from sim.restructuring import plan
+    from sim.world.org import Org
 
     cfg = dataclasses.replace(
         sim.load_config([SHORT]),
@@ -595,7 +601,7 @@ def test_check_plan_messages():
 def test_check_population_accepts_synthetic_rosters(tmp_path):
     """The checks never reject what the synthetic generator writes (several seeds)."""
     from sim.model import make_streams
-    from sim.org import Org
+    from sim.world.org import Org
 
     cfg = sim.load_config([SHORT])
     org = Org(cfg.org)

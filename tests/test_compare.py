@@ -1,4 +1,4 @@
-"""experiments.compare and sim.compare: files, common random numbers, statistics,
+"""experiments.compare and sim.studies.compare: files, common random numbers, statistics,
 reproducibility, and resuming an interrupted comparison."""
 
 import json
@@ -16,7 +16,8 @@ from clitools import cli
 from scipy import stats
 
 import sim
-from sim.compare import (
+from sim.output.result import month_range
+from sim.studies.compare import (
     PartStore,
     RunOutput,
     replicate_seeds,
@@ -26,7 +27,6 @@ from sim.compare import (
     summarise_comparison,
     time_comparison,
 )
-from sim.results import month_range
 
 ROOT = Path(__file__).resolve().parent.parent
 MERGER_MONTH = "2019-05"  # configs/scenario/merge_offices.yaml: the three offices merge
@@ -248,8 +248,8 @@ def test_bad_experiment_keys_are_rejected():
 
 
 def test_pipeline_and_congress_figures_appear_when_their_columns_exist(tmp_path):
-    pytest.importorskip("sim.pipeline_plots")
-    from sim.compare import Comparison, comparison_figures
+    pytest.importorskip("sim.plots.pipeline")
+    from sim.studies.compare import Comparison, comparison_figures
 
     months = month_range("2019-01", "2020-12")
     rows = []

@@ -9,7 +9,7 @@ import pandas as pd
 import sim
 from sim import invariants
 from sim.model import CadreModel
-from sim.results import Result
+from sim.output.result import Result
 
 
 def run_checked(cfg):
@@ -50,7 +50,7 @@ def test_retirement_events_fall_in_the_statutory_month(short_cfg):
     assert len(rows) > 10
     for cid, month in zip(rows["cadre_id"], rows["month"]):
         if cid in ret:  # a starting cadre: retirement known at creation
-            assert sim.calendar.format_month(ret[cid]) == month
+            assert sim.core.calendar.format_month(ret[cid]) == month
 
 
 def test_headcount_identity(base_cfg):

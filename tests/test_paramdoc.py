@@ -7,15 +7,15 @@ import textwrap
 
 import yaml
 
-import sim.config
-from sim.paramdoc import CONFIG_DIR, DOC_PATH, render, schema_comments, yaml_comments
+import sim.params.schema
+from sim.params.paramdoc import CONFIG_DIR, DOC_PATH, render, schema_comments, yaml_comments
 
 
 def test_parameters_doc_is_current():
     expected = render()
     current = DOC_PATH.read_text() if DOC_PATH.exists() else ""
     assert current == expected, (
-        "docs/parameters.md is out of date with sim/config.py or configs/: "
+        "docs/parameters.md is out of date with sim/params/schema.py or configs/: "
         "run `.venv/bin/python scripts/make_param_docs.py` and commit the result"
     )
 
@@ -24,7 +24,7 @@ def _leaf_keys(cls, prefix=""):
     """Dotted keys of every field reachable from cls (list entries as key[])."""
     import typing
 
-    hints = typing.get_type_hints(cls, vars(sim.config))
+    hints = typing.get_type_hints(cls, vars(sim.params.schema))
     for f in dataclasses.fields(cls):
         tp = hints[f.name]
         args = typing.get_args(tp)
@@ -42,7 +42,7 @@ def test_every_schema_field_has_a_row():
     for block in text.split("\n## ")[1:]:
         title = block.split("\n", 1)[0]
         sections[title.split(" (")[0].strip("`")] = block
-    for prefix, name in _leaf_keys(sim.config.SimConfig):
+    for prefix, name in _leaf_keys(sim.params.schema.SimConfig):
         key = prefix.rstrip(".") or "Top level"
         block = sections[key]
         if "Same fields as" in block:
@@ -55,10 +55,10 @@ def test_rows_carry_the_schema_comment_and_the_yaml_value_and_comment():
     policy = yaml.safe_load((CONFIG_DIR / "policy" / "default.yaml").read_text())
     line = next(r for r in text.splitlines() if r.startswith("| `fill_probability_leader` |"))
     cells = [c.strip() for c in line.split("|")[1:-1]]
-    assert cells[2] == f"`{sim.config.VacancySpec().fill_probability_leader}`"
+    assert cells[2] == f"`{sim.params.schema.VacancySpec().fill_probability_leader}`"
     assert (
         cells[3]
-        == schema_comments((CONFIG_DIR.parent / "sim" / "config.py").read_text())[0][
+        == schema_comments((CONFIG_DIR.parent / "sim" / "params" / "schema.py").read_text())[0][
             ("VacancySpec", "fill_probability_leader")
         ]
     )

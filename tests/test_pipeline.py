@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 import sim
+from sim.core.vocabulary import HEAD
 from sim.model import CadreModel
-from sim.org import HEAD
-from sim.results import Result
+from sim.output.result import Result
 from sim.rules.retirement import retirement_month_index
 
 
@@ -65,7 +65,7 @@ def test_rotations_respect_the_age_rule(watched):
     idx = {cid: i for i, cid in enumerate(model.cadre_ids)}
     for month, cid in zip(out["month"], out["cadre_id"]):
         i = idx[cid]
-        age_years = (sim.calendar.parse_month(month) - int(model.birth[i])) // 12
+        age_years = (sim.core.calendar.parse_month(month) - int(model.birth[i])) // 12
         assert age_years <= (rot.max_age_women if model.female[i] else rot.max_age_men)
     ts = res.timeseries.set_index("month")
     assert ts["rotations_active"].max() >= rot.per_year
@@ -101,7 +101,7 @@ def test_committee_members_meet_the_age_rule():
     model = CadreModel(cfg).run()
     members = np.flatnonzero(model.in_committee[: model.n])
     assert len(members) == 51
-    left = retirement_month_index(model.birth[members], model.female[members], "labour_code_2012") - sim.calendar.parse_month("2020-10")
+    left = retirement_month_index(model.birth[members], model.female[members], "labour_code_2012") - sim.core.calendar.parse_month("2020-10")
     assert (left >= cfg.policy.congress.reelected_min_months).all()
 
 

@@ -8,7 +8,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.container import ErrorbarContainer
 from matplotlib.figure import Figure
 
-from sim.pipeline_plots import congress_bars, pipeline_panel
+from sim.plots.pipeline import congress_bars, pipeline_panel
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,7 @@ policies, rosters and restructuring scenarios; ``sim.invariants.check`` after ev
 
 Hypothesis runs derandomized (the same examples on every run, no example database), so
 a failure here is reproducible: the falsifying example is printed. Scenarios that
-``sim.restructuring.plan`` (or ``sim.validate.check_plan``) rejects raise ConfigError
+``sim.restructuring.plan`` (or ``sim.params.checks.check_plan``) rejects raise ConfigError
 before the run; they are counted as such (``event``) and must never raise anything else.
 """
 
@@ -20,23 +20,17 @@ from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim import invariants, validate
-from sim.calendar import format_month, parse_month
-from sim.config import (
-    ActionSpec,
-    ConfigError,
-    DistrictSpec,
-    OrgConfig,
-    PopulationSpec,
-    ScenarioConfig,
-    SimConfig,
-    UnitSpec,
-)
+from sim import invariants
+from sim.core.calendar import format_month, parse_month
+from sim.core.errors import ConfigError
 from sim.model import CadreModel, make_streams
-from sim.org import Org
+from sim.output.result import Result
+from sim.params.checks import check_plan
+from sim.params.schema import ActionSpec, DistrictSpec, OrgConfig, PopulationSpec, ScenarioConfig, SimConfig, UnitSpec
 from sim.restructuring import plan
-from sim.results import Result
-from sim.roster import OPTIONAL
+from sim.world.org import Org
+from sim.world.roster import OPTIONAL
+from sim.world.roster_checks import load_roster_checked
 
 SETTINGS = dict(
     derandomize=True,
@@ -252,7 +246,7 @@ def scenarios(draw):
 # --------------------------------------------------------------------------- helpers
 def with_scenario(cfg: SimConfig, actions: list[ActionSpec], **changes) -> SimConfig | None:
     """The config with these actions, or None when building it raises ConfigError (once
-    validate.check_config runs in SimConfig.__post_init__, repeated or unused fields of
+    check_config runs in SimConfig.__post_init__, repeated or unused fields of
     an action are rejected there)."""
     try:
         return dataclasses.replace(cfg, scenario=ScenarioConfig(name="random", actions=actions), **changes)
@@ -268,7 +262,7 @@ def planned_or_none(cfg: SimConfig):
     try:
         # the model's own stream: "districts: <number>" picks districts with it
         out = plan(cfg, org, make_streams(cfg.seed)["restructuring"])
-        validate.check_plan(cfg, org, out)
+        check_plan(cfg, org, out)
     except ConfigError as err:
         assert str(err).startswith("scenario action "), err
         event("rejected: " + str(err).split("): ", 1)[1][:40])
@@ -375,7 +369,7 @@ def test_random_roster_files_load_and_keep_the_invariants(cfg, shuffle, drop, bl
         df.to_csv(path, index=False)
         cfg = dataclasses.replace(cfg, roster=str(path))
         model = CadreModel(cfg)
-        validate.load_roster_checked(path, Org(cfg.org), cfg, np.random.default_rng(0))  # the extra checks accept it
+        load_roster_checked(path, Org(cfg.org), cfg, np.random.default_rng(0))  # the extra checks accept it
     assert model.cadre_ids == list(df["cadre_id"])
     births = df["birth"].map(parse_month).to_numpy()
     assert np.array_equal(model.birth[: model.n], births)

@@ -6,9 +6,10 @@ import pytest
 
 import sim
 from sim import invariants
-from sim.config import SCENARIO_NAMES, ActionSpec, ConfigError
+from sim.core.errors import ConfigError
 from sim.model import CadreModel
-from sim.results import Result
+from sim.output.result import Result
+from sim.params.schema import SCENARIO_NAMES, ActionSpec
 from sim.rules import early_retirement
 
 EXIT_KINDS = {"retirement", "exit", "early_retirement", "to_commune"}

@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.errors import InputError
+from sim.core.errors import InputError
 from sim.model import CadreModel
-from sim.roster import COLUMNS
+from sim.world.roster import COLUMNS
 
 
 def test_synthetic_roster_schema_and_counts(base_cfg):
@@ -33,7 +33,7 @@ def test_synthetic_roster_round_trips_through_csv(base_cfg, tmp_path):
     assert model.headcount == len(df)
     # same people, same birth months, same posts as the file
     got = pd.DataFrame({"cadre_id": model.cadre_ids, "birth": model.birth[: model.n]})
-    want = df["birth"].map(sim.calendar.parse_month)
+    want = df["birth"].map(sim.core.calendar.parse_month)
     assert np.array_equal(got["birth"].to_numpy(), want.to_numpy())
     model.run()
     assert model.headcount > 0

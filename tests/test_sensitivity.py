@@ -10,8 +10,9 @@ import pytest
 from clitools import cli
 
 import sim
-from sim.config import ConfigError, ParamRange
-from sim.sensitivity import check_parameters, get_param, point_configs, run_sensitivity, sample, set_param
+from sim.core.errors import ConfigError
+from sim.params.schema import ParamRange
+from sim.studies.sensitivity import check_parameters, get_param, point_configs, run_sensitivity, sample, set_param
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,8 +10,8 @@ import pytest
 import yaml
 from clitools import cli
 
-from sim.errors import InputError
-from sim.sweep import gather_sweep, job_overrides
+from sim.core.errors import InputError
+from sim.studies.sweep import gather_sweep, job_overrides
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -12,7 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from sim.calendar import parse_month
+from sim.core.calendar import parse_month
+from sim.core.errors import ConfigError
+from sim.core.vocabulary import N_RANKS, SECTORS
+from sim.params.checks import check_config
 
 SCENARIO_NAMES = [
     "baseline",
@@ -26,13 +29,7 @@ SCENARIO_NAMES = [
     "thai_binh_2019",
     "reform_2025",
 ]
-SECTORS = ("party", "state", "front", "assembly")
-N_RANKS = 7
 LATEST_END = "2035-12"
-
-
-class ConfigError(ValueError):
-    """A configuration value is wrong; the message names the key and what is valid."""
 
 
 def _check_prob(where: str, value: float) -> None:
@@ -539,7 +536,6 @@ class SimConfig:
         if self.replications < 1:
             raise ConfigError(f"replications = {self.replications} must be >= 1")
         _check_nonneg("workers", self.workers)
-        from sim.validate import check_config  # late import: sim.validate imports sim.config
 
         check_config(self)
 

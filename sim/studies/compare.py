@@ -2,7 +2,7 @@
 
 Usable without Hydra, e.g. from a notebook::
 
-    from sim.compare import scenario_configs, replicate_seeds, run_comparison, summarise_comparison
+    from sim.studies.compare import replicate_seeds, run_comparison, scenario_configs, summarise_comparison
     cfgs = scenario_configs(["baseline", "merge_offices"], ["end=2021-12"])
     comp = run_comparison(cfgs, replicate_seeds(0, 20), workers=0)
     table = summarise_comparison(comp.runs)          # mean, p5, p95, paired differences
@@ -37,8 +37,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.config import ConfigError, SimConfig
-from sim.errors import USER_ERRORS
+from sim.core.errors import USER_ERRORS, ConfigError
+from sim.params.schema import SimConfig
 
 REFERENCE = "baseline"
 # Overrides the comparison sets itself, so they are not passed on to each scenario.
@@ -435,7 +435,7 @@ def write_comparison(
     Writes manifest.json (status "complete" last), timeseries.parquet, runs.csv (one
     row per run), summary.csv, figures/*.png and report.md into ``out``.
     """
-    from sim.results import RunFolder, config_hash
+    from sim.output.run_folder import RunFolder, config_hash
 
     out = Path(out)
     cfgs = scenario_configs(list(base_cfg.scenarios), overrides)
@@ -495,7 +495,7 @@ def comparison_figures(comp: Comparison, table: pd.DataFrame, figdir: Path, poli
     """
     import matplotlib.pyplot as plt
 
-    from sim import compare_plots
+    from sim.plots import comparison as compare_plots
 
     figdir.mkdir(parents=True, exist_ok=True)
     made: list[str] = []
@@ -511,7 +511,7 @@ def comparison_figures(comp: Comparison, table: pd.DataFrame, figdir: Path, poli
     outcomes = [m for m in KEY_OUTCOMES if m in set(table["metric"])]
     save(compare_plots.end_differences(table, outcomes), "differences_from_reference.png")
     try:  # pipeline figures come from another module; skip if it is not there yet
-        from sim import pipeline_plots
+        from sim.plots import pipeline as pipeline_plots
     except ImportError:
         pipeline_plots = None
     if pipeline_plots is not None:

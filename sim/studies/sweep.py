@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from sim.errors import InputError
+from sim.core.errors import InputError
 
 JOB_COLUMNS = ("job",)
 
@@ -79,7 +79,7 @@ def job_overrides(job: Path) -> dict[str, object]:
 
 def gather_sweep(sweep_dir: Path) -> Sweep:
     """Read every complete job of a multirun folder into tidy tables (see :class:`Sweep`)."""
-    from sim.results import is_complete
+    from sim.output.run_folder import is_complete
 
     rows_ts, rows_runs, skipped = [], [], {}
     params: dict[str, None] = {}
@@ -143,8 +143,8 @@ def write_sweep(out: Path, sim_cfg, sweep_dir: Path, outcomes: list[str]) -> Swe
     figures/outcomes_vs_parameters.png, report.md, manifest.json (complete last)."""
     import matplotlib.pyplot as plt
 
-    from sim import compare_plots
-    from sim.results import RunFolder
+    from sim.output.run_folder import RunFolder
+    from sim.plots import comparison as compare_plots
 
     sweep = gather_sweep(sweep_dir)
     check_outcomes(sweep.runs, outcomes)

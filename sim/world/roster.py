@@ -33,15 +33,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.calendar import format_month, parse_month
-from sim.config import SimConfig
-from sim.errors import InputError
-from sim.org import POST_KINDS, PROVINCE_AREA, SPECIALIST, Org
+from sim.core.calendar import format_month, parse_month
+from sim.core.errors import InputError
+from sim.core.vocabulary import POST_KINDS, PROVINCE_AREA, SPECIALIST
+from sim.params.schema import SimConfig
 from sim.rules.retirement import retirement_month_index
+from sim.world.org import Org
 
 REQUIRED = ["cadre_id", "birth", "sex", "unit", "post"]
 OPTIONAL = ["home_district", "entry", "post_since", "rank_since", "competence", "head_terms"]
 COLUMNS = REQUIRED + OPTIONAL
+MIN_AGE_MONTHS = 16 * 12  # nobody younger is on a roster (estimate: a loose floor; civil servants are recruited from 18, Law on Cadres and Civil Servants 2008 art. 36)
 
 
 @dataclass
@@ -242,7 +244,7 @@ def load_roster(path: str | Path, org: Org, cfg: SimConfig, rng: np.random.Gener
             f"cadre '{ids.iloc[i]}' reached retirement age in {format_month(ret[i])}, before the start "
             f"({cfg.start}); remove the row or correct the birth month",
         )
-    too_young = np.flatnonzero(start - birth < 16 * 12)
+    too_young = np.flatnonzero(start - birth < MIN_AGE_MONTHS)
     if len(too_young):
         i = int(too_young[0])
         raise bad(i, "birth", f"cadre '{ids.iloc[i]}' is younger than 16 at the start ({cfg.start})")

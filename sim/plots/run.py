@@ -148,7 +148,7 @@ def restructuring_panel(ts: pd.DataFrame) -> plt.Figure:
 
 def single_run_extra_figures(res) -> list[tuple[str, plt.Figure]]:
     """The restructuring panel, the pipeline panel, and where surplus leaders went."""
-    from sim.pipeline_plots import pipeline_panel
+    from sim.plots.pipeline import pipeline_panel
 
     out = [("restructuring.png", restructuring_panel(res.timeseries)), ("pipeline.png", pipeline_panel(res.timeseries))]
     if (res.events["kind"] == "surplus").any():

@@ -3,7 +3,9 @@ exits with code 2 (see experiments/_cli.py); no traceback unless CADRESIM_TRACEB
 
 from __future__ import annotations
 
-from sim.config import ConfigError
+
+class ConfigError(ValueError):
+    """A configuration value is wrong; the message names the key and what is valid."""
 
 
 class InputError(ValueError):

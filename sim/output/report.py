@@ -10,9 +10,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import yaml
 
-from sim import plotting
-from sim.errors import USER_ERRORS
-from sim.results import Result, RunFolder
+from sim.core.errors import USER_ERRORS
+from sim.output.result import Result
+from sim.output.run_folder import RunFolder
+from sim.plots import run as plotting
 
 
 def _save(fig, path: Path) -> str:

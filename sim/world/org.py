@@ -14,22 +14,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.config import ConfigError, OrgConfig, UnitSpec
-
-HEAD, DEPUTY, DIVISION_HEAD, DIVISION_DEPUTY, SPECIALIST = range(5)
-POST_KINDS = ("head", "deputy", "division_head", "division_deputy", "specialist")
-LEADER_KINDS = (HEAD, DEPUTY)
-PROVINCE_AREA = 0
-PROVINCE_CODE = "P"
-RANK_NAMES = (
-    "specialist",
-    "deputy division head",
-    "division head",
-    "deputy director / district deputy leader",
-    "director / district top leader",
-    "provincial deputy leader",
-    "provincial top leader",
+from sim.core.errors import ConfigError
+from sim.core.vocabulary import (  # noqa: F401  (re-exported for the world layer)
+    DEPUTY,
+    DIVISION_DEPUTY,
+    DIVISION_HEAD,
+    HEAD,
+    LEADER_KINDS,
+    POST_KINDS,
+    PROVINCE_AREA,
+    PROVINCE_CODE,
+    RANK_NAMES,
+    SPECIALIST,
 )
+from sim.params.schema import OrgConfig, UnitSpec
 
 
 @dataclass

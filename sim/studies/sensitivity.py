@@ -9,7 +9,7 @@ differences between points are not blurred by different random draws.
 
 Usable without Hydra::
 
-    from sim.sensitivity import run_sensitivity
+    from sim.studies.sensitivity import run_sensitivity
     res = run_sensitivity(sim.load_config(["+experiment=sensitivity", "end=2021-12"]))
     res.indices                       # one row per (outcome, parameter)
 """
@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from sim.config import ConfigError, ParamRange, SensitivitySpec, SimConfig
+from sim.core.errors import ConfigError
+from sim.params.schema import ParamRange, SensitivitySpec, SimConfig
 
 MORRIS_COLUMNS = ("mu", "mu_star", "sigma", "mu_star_conf")
 SOBOL_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf")
@@ -191,7 +192,7 @@ def run_sensitivity(cfg: SimConfig, *, progress: bool = True) -> SensitivityResu
     """Sample, simulate every point ``sensitivity.replications`` times on ``cfg.workers``
     local cores (0 = all), average the outcomes per point and compute the indices."""
     from sim.api import simulate
-    from sim.compare import replicate_seeds, run_comparison
+    from sim.studies.compare import replicate_seeds, run_comparison
 
     spec = cfg.sensitivity
     check_parameters(cfg, spec)
@@ -221,11 +222,11 @@ def write_sensitivity(out, cfg: SimConfig, *, progress: bool = True) -> Sensitiv
 
     import matplotlib.pyplot as plt
 
-    from sim.compare import replicate_seeds
-    from sim.compare_plots import sensitivity_bars
-    from sim.errors import USER_ERRORS
-    from sim.results import RunFolder
-    from sim.sweep import markdown_table
+    from sim.core.errors import USER_ERRORS
+    from sim.output.run_folder import RunFolder
+    from sim.plots.comparison import sensitivity_bars
+    from sim.studies.compare import replicate_seeds
+    from sim.studies.sweep import markdown_table
 
     out = Path(out)
     spec = cfg.sensitivity

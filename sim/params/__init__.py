@@ -1,0 +1,1 @@
+"""Parameters: the schema (dataclasses), its checks, composition with Hydra, and the generated reference."""

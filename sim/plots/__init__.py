@@ -1,0 +1,1 @@
+"""Figures: DataFrames in, matplotlib Figures out; no backend switch at import."""

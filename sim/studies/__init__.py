@@ -1,0 +1,1 @@
+"""Studies: comparisons, sweeps and sensitivity analyses, all run as lists of (scenario, seed) jobs."""

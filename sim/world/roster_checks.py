@@ -1,0 +1,162 @@
+"""Checks of a roster file that the loader does not make itself: ragged rows,
+separators, duplicate header names, blank lines inside the data, and cross-field
+consistency of a row (dates, competence, head terms). Every check raises
+:class:`~sim.core.errors.InputError` naming the file, line and column.
+
+:func:`load_roster_checked` is the loader the model uses.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from sim.core.calendar import format_month
+from sim.core.errors import InputError
+from sim.core.vocabulary import HEAD, POST_KINDS
+from sim.params.checks import repeated
+from sim.world.roster import MIN_AGE_MONTHS as MIN_ENTRY_AGE_MONTHS
+from sim.world.roster import load_roster
+
+
+# --------------------------------------------------------------------------- roster
+@dataclass
+class RosterText:
+    """The roster as text: header, data records and the line each record starts on."""
+
+    header: list[str]
+    rows: list[list[str]]
+    lines: list[int]
+
+
+def check_roster_file(path: str | Path) -> RosterText | None:
+    """Structure of a roster CSV that pandas would silently misread.
+
+    Returns None when the file cannot be read as UTF-8 text (``load_roster`` reports
+    that). Raises :class:`InputError` for: a header of one column that contains ``;``
+    or a tab (wrong separator), a header naming a column twice, a record with more or
+    fewer fields than the header, an empty line followed by more data (line numbers in
+    later messages would be wrong).
+    """
+    path = Path(path)
+    name = str(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if not text.strip():
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+        rows, lines, blank_at = [], [], None
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            if len(row) <= 1 and not "".join(row).strip():
+                blank_at = blank_at or start
+                continue
+            if blank_at is not None:
+                raise InputError(
+                    "empty line inside the data; remove it (line numbers in messages count every line)",
+                    file=name,
+                    line=blank_at,
+                )
+            rows.append(row)
+            lines.append(start)
+    except csv.Error as err:
+        raise InputError(f"cannot parse the CSV ({err})", file=name, line=reader.line_num) from None
+    cols = [c.strip() for c in header]
+    if len(cols) == 1:
+        for sep, label in ((";", "';'"), ("\t", "tabs")):
+            if sep in cols[0]:
+                raise InputError(
+                    f"the header is one column '{cols[0][:60]}': the file seems to use {label} as separator; "
+                    "save it as comma-separated CSV",
+                    file=name,
+                    line=1,
+                )
+    rep = repeated(cols)
+    if rep:
+        what = f"column {rep[0]} appears" if len(rep) == 1 else f"columns {', '.join(rep)} appear"
+        raise InputError(f"{what} more than once in the header", file=name, line=1)
+    for row, line in zip(rows, lines):
+        if len(row) != len(cols):
+            raise InputError(
+                f"{len(row)} fields, but the header has {len(cols)} ({', '.join(cols)}); "
+                "quote values that contain commas",
+                file=name,
+                line=line,
+            )
+    return RosterText(cols, rows, lines)
+
+
+def check_population(pop, path: str | Path, org, text: RosterText | None = None) -> None:
+    """Cross-field checks of a loaded roster (``load_roster``'s :class:`Population`).
+
+    Row ``i`` of ``pop`` is data record ``i`` of the file; ``text`` (from
+    :func:`check_roster_file`) gives its line and which optional cells were filled in,
+    so that defaults (entry at age 23, post_since = start) are never blamed.
+    """
+    name = str(path)
+    n = len(pop)
+    lines = text.lines if text is not None and len(text.lines) == n else [i + 2 for i in range(n)]
+
+    def given(col: str) -> np.ndarray:
+        if text is None or col not in text.header:
+            return np.zeros(n, bool) if text is not None else np.ones(n, bool)
+        j = text.header.index(col)
+        return np.array([bool(r[j].strip()) for r in text.rows], bool)
+
+    def fail(i: int, col: str, msg: str) -> InputError:
+        return InputError(f"cadre '{pop.cadre_id[i]}': {msg}", file=name, line=int(lines[i]), column=col)
+
+    bad = np.flatnonzero(~np.isfinite(pop.competence) & given("competence"))
+    if len(bad):
+        i = int(bad[0])
+        raise fail(i, "competence", f"competence {pop.competence[i]} is not a finite number")
+    g_entry, g_post, g_rank = given("entry"), given("post_since"), given("rank_since")
+    # (defaults: entry = birth + 23 years, post_since = start, rank_since = post_since)
+    checks = (
+        ("entry", g_entry, pop.entry < pop.birth + MIN_ENTRY_AGE_MONTHS,
+         lambda i: f"entry {format_month(pop.entry[i])} is before the 16th birthday (birth {format_month(pop.birth[i])})"),
+        ("post_since", g_post & g_entry, pop.post_since < pop.entry,
+         lambda i: f"post_since {format_month(pop.post_since[i])} is before entry {format_month(pop.entry[i])}"),
+        ("rank_since", g_rank & g_entry, pop.rank_since < pop.entry,
+         lambda i: f"rank_since {format_month(pop.rank_since[i])} is before entry {format_month(pop.entry[i])}"),
+        ("rank_since", g_rank, pop.rank_since > pop.post_since,
+         lambda i: f"rank_since {format_month(pop.rank_since[i])} is after post_since "
+         f"{format_month(pop.post_since[i])}; the post's rank is reached when the post is taken, or earlier"),
+    )
+    for col, applies, broken, message in checks:
+        hit = np.flatnonzero(applies & broken)
+        if len(hit):
+            i = int(hit[0])
+            raise fail(i, col, message(i))
+    kind = org.post_kind[pop.post]
+    hit = np.flatnonzero((pop.head_terms > 0) & (kind != HEAD))
+    if len(hit):
+        i = int(hit[0])
+        raise fail(i, "head_terms", f"head_terms {int(pop.head_terms[i])} given for a '{POST_KINDS[kind[i]]}' post; "
+                   "only heads count terms (leave it empty or 0)")
+
+
+def load_roster_checked(path, org, cfg, rng):
+    """``sim.world.roster.load_roster`` with the checks above before and after it.
+
+    Use in ``CadreModel.__init__`` in place of ``load_roster``; same arguments and result.
+    """
+    text = check_roster_file(path)
+    pop = load_roster(path, org, cfg, rng)
+    check_population(pop, path, org, text)
+    return pop
+
+
+__all__ = ["RosterText", "check_population", "check_roster_file", "load_roster_checked"]

@@ -11,6 +11,7 @@ one-off early-retirement payments of the month in the same unit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import mesa
@@ -19,44 +20,81 @@ import numpy as np
 from sim.core.vocabulary import HEAD
 from sim.pipeline import pool_metrics
 
-# flows: counted during the month; stocks: measured at the end of the month
-FLOW_COLUMNS = [
-    "recruits",
-    "exits",
-    "retirements",
-    "other_exits",
-    "early_retirements",
-    "to_commune",
-    "promotions",
-    "transfers",
-    "posts_abolished",
-    "severance_cost",
-    "rotations",
-    "succession_gaps",
-]
-STOCK_COLUMNS = [
-    "headcount",
-    "units",
-    "leader_posts",
-    "head_posts",
-    "leaders",
-    "heads",
-    "deputies",
-    "vacant_leader_posts",
-    "surplus_leaders",
-    "concurrent_posts",
-    "wage_bill",
-    "leaders_women_share",
-    "leaders_under40_share",
-    "leaders_mean_age",
-    "rotations_active",
-    "pool_size",
-    "pool_women_share",
-    "pool_under40_share",
-    "bench_strength",
-    "non_local_key_share",
-]
+@dataclass(frozen=True)
+class Metric:
+    """One column of the monthly timeseries.
+
+    ``kind``: "stock" (measured at the end of the month) or "flow" (counted during the
+    month; summed over the horizon in summaries). ``label``: plain words in English and
+    Vietnamese, for axes, tables and reports. ``unit``: what one unit of the value is.
+    ``share``: a fraction in [0, 1], shown as a percentage. ``group``: where it is shown
+    (staffing, restructuring, pipeline, pay).
+    """
+
+    name: str
+    kind: str
+    label: dict[str, str]
+    unit: str
+    group: str
+    share: bool = False
+
+    def text(self, lang: str = "en") -> str:
+        return self.label.get(lang) or self.label["en"]
+
+
+def _m(name, kind, en, vi, unit, group, share=False) -> Metric:
+    return Metric(name, kind, {"en": en, "vi": vi}, unit, group, share)
+
+
+METRICS: tuple[Metric, ...] = (
+    # stocks, at the end of the month
+    _m("headcount", "stock", "cadres in post", "số cán bộ đang công tác", "people", "staffing"),
+    _m("units", "stock", "units", "số cơ quan, đơn vị", "units", "restructuring"),
+    _m("leader_posts", "stock", "leader posts (heads and deputies)", "số vị trí lãnh đạo (cấp trưởng, cấp phó)", "posts", "restructuring"),
+    _m("head_posts", "stock", "head posts", "số vị trí cấp trưởng", "posts", "restructuring"),
+    _m("leaders", "stock", "leaders (in post or surplus)", "số lãnh đạo (kể cả dôi dư)", "people", "staffing"),
+    _m("heads", "stock", "heads in post", "số cấp trưởng", "people", "staffing"),
+    _m("deputies", "stock", "deputies (in post or surplus)", "số cấp phó (kể cả dôi dư)", "people", "staffing"),
+    _m("vacant_leader_posts", "stock", "vacant leader posts", "vị trí lãnh đạo còn trống", "posts", "staffing"),
+    _m("surplus_leaders", "stock", "surplus leaders (above quota)", "lãnh đạo dôi dư (vượt số lượng quy định)", "people", "restructuring"),
+    _m("concurrent_posts", "stock", "units under a concurrent head", "đơn vị do người kiêm nhiệm đứng đầu", "units", "restructuring"),
+    _m("wage_bill", "stock", "monthly wage bill", "quỹ lương hằng tháng", "base salaries per month", "pay"),
+    _m("leaders_women_share", "stock", "women among leaders", "tỷ lệ nữ trong lãnh đạo", "share of leaders", "pipeline", True),
+    _m("leaders_under40_share", "stock", "leaders under 40", "tỷ lệ lãnh đạo dưới 40 tuổi", "share of leaders", "pipeline", True),
+    _m("leaders_mean_age", "stock", "leaders' mean age", "tuổi bình quân của lãnh đạo", "years", "pipeline"),
+    _m("rotations_active", "stock", "cadres away on rotation", "cán bộ đang luân chuyển", "people", "pipeline"),
+    _m("pool_size", "stock", "succession pool (people)", "số người trong quy hoạch", "people", "pipeline"),
+    _m("pool_women_share", "stock", "women in the pool", "tỷ lệ nữ trong quy hoạch", "share of pool members", "pipeline", True),
+    _m("pool_under40_share", "stock", "pool members under 40", "tỷ lệ dưới 40 tuổi trong quy hoạch", "share of pool members", "pipeline", True),
+    _m("bench_strength", "stock", "bench strength", "số người sẵn sàng kế nhiệm mỗi vị trí chủ chốt", "ready candidates per key post", "pipeline"),
+    _m("non_local_key_share", "stock", "non-local holders of non-local-rule posts", "tỷ lệ không phải người địa phương ở vị trí phải bố trí không là người địa phương", "share of those posts held", "pipeline", True),
+    # flows, during the month
+    _m("recruits", "flow", "recruits", "tuyển dụng mới", "people per month", "staffing"),
+    _m("exits", "flow", "exits (all kinds)", "số người ra khỏi biên chế", "people per month", "staffing"),
+    _m("retirements", "flow", "statutory retirements", "nghỉ hưu đúng tuổi", "people per month", "staffing"),
+    _m("other_exits", "flow", "other exits (quits, deaths, moves away)", "nghỉ việc vì lý do khác", "people per month", "staffing"),
+    _m("early_retirements", "flow", "early retirements", "nghỉ hưu trước tuổi", "people per month", "restructuring"),
+    _m("to_commune", "flow", "moves to the commune level", "chuyển về cấp xã", "people per month", "restructuring"),
+    _m("promotions", "flow", "promotions", "bổ nhiệm lên vị trí cao hơn", "people per month", "pipeline"),
+    _m("transfers", "flow", "transfers (same rank)", "điều động (cùng cấp)", "people per month", "staffing"),
+    _m("posts_abolished", "flow", "staff posts abolished (payroll cut)", "biên chế cắt giảm", "posts per month", "restructuring"),
+    _m("severance_cost", "flow", "early-retirement payments", "chi trả nghỉ hưu trước tuổi", "base salaries (one-off)", "pay"),
+    _m("rotations", "flow", "rotations started", "số lượt luân chuyển mới", "people per month", "pipeline"),
+    _m("succession_gaps", "flow", "key-post vacancies without a ready pool candidate", "vị trí chủ chốt trống không có người kế nhiệm sẵn sàng", "posts per month", "pipeline"),
+)
+BY_NAME: dict[str, Metric] = {m.name: m for m in METRICS}
+# derived once from the registry, never listed again
+STOCK_COLUMNS = [m.name for m in METRICS if m.kind == "stock"]
+FLOW_COLUMNS = [m.name for m in METRICS if m.kind == "flow"]
 COLUMNS = STOCK_COLUMNS + FLOW_COLUMNS
+
+
+def metric(name: str) -> Metric:
+    """The registry entry of a timeseries column; KeyError naming the valid ones."""
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        raise KeyError(f"unknown metric {name!r}; valid: {', '.join(BY_NAME)}") from None
 
 
 class _LeaderPosts(NamedTuple):

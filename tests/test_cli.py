@@ -1,23 +1,24 @@
-"""Command-line entry points, end to end, in subprocesses writing into tmp_path."""
+"""Command-line entry points, end to end, writing into tmp_path.
+
+They run in-process (clitools.run_in_process: the same run_cli and @hydra.main as
+``python -m``); the real subprocesses are in test_atomic.py (a run left alone, runs
+killed) and test_bad_inputs.py (a bad input: exit code 2, no traceback).
+"""
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from clitools import cli
+from clitools import assert_user_error
 
 import sim
 
-ROOT = Path(__file__).resolve().parent.parent
 
-
-
-
-def test_run_writes_a_complete_run_folder(tmp_path):
+def test_run_writes_a_complete_run_folder(in_process, tmp_path):
     out = tmp_path / "run"
-    p = cli("experiments.run", f"hydra.run.dir={out}", "seed=2")
-    assert p.returncode == 0, p.stderr
+    p = in_process("experiments.run", "seed=2", run_dir=out)
+    assert p.code == 0, p.stderr
+    assert f"run folder: {out}" in p.stdout
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete"
     assert manifest["seeds"] == [2]
@@ -34,13 +35,6 @@ def test_run_writes_a_complete_run_folder(tmp_path):
     pd.testing.assert_frame_equal(ts, res.timeseries, check_dtype=False)
 
 
-def _assert_user_error(p, *fragments):
-    assert p.returncode == 2, (p.returncode, p.stderr)
-    assert "Traceback" not in p.stderr
-    for f in fragments:
-        assert f in p.stderr, p.stderr
-
-
 @pytest.mark.parametrize(
     "override,fragments",
     [
@@ -54,28 +48,24 @@ def _assert_user_error(p, *fragments):
         ("policy.not_a_key=1", ["not_a_key"]),
     ],
 )
-def test_bad_input_exits_2_without_traceback(tmp_path, override, fragments):
-    out = tmp_path / "run"
-    p = cli("experiments.run", f"hydra.run.dir={out}", override)
-    _assert_user_error(p, *fragments)
-    manifest = out / "manifest.json"
-    assert not manifest.exists() or json.loads(manifest.read_text())["status"] != "complete"
+def test_bad_input_exits_2_without_traceback(in_process, override, fragments):
+    assert_user_error(in_process("experiments.run", override), *fragments)
 
 
-def test_bad_roster_on_the_command_line(tmp_path):
+def test_bad_roster_on_the_command_line(in_process, tmp_path):
     df = sim.synthetic_roster(sim.load_config([])).head(20)
     df.loc[4, "birth"] = "not-a-date"
     path = tmp_path / "bad.csv"
     df.to_csv(path, index=False)
-    out = tmp_path / "run"
-    p = cli("experiments.run", f"hydra.run.dir={out}", f"roster={path}")
-    _assert_user_error(p, "bad.csv", "line 6", "column 'birth'")
-    assert json.loads((out / "manifest.json").read_text())["status"] == "failed"
+    p = in_process("experiments.run", f"roster={path}")
+    assert_user_error(p, "bad.csv", "line 6", "column 'birth'")
+    assert p.status == "failed"
 
 
-def test_benchmark_prints_one_json_line(tmp_path):
-    p = cli("experiments.benchmark", f"hydra.run.dir={tmp_path}", "benchmark.replications=2", "benchmark.boltzmann_steps=2", "end=2019-06")
-    assert p.returncode == 0, p.stderr
+def test_benchmark_prints_one_json_line(in_process):
+    p = in_process("experiments.benchmark", "benchmark.replications=2", "benchmark.boltzmann_steps=2", "end=2019-06")
+    assert p.code == 0, p.stderr
     line = json.loads(p.stdout.strip().splitlines()[-1])
     assert line["ratio"] > 0 and line["cadresim_agent_months_per_s"] > 0
     assert line["boltzmann_agent_steps_per_s"] > 0
+    assert json.loads((p.run_dir / "benchmark.json").read_text()) == line

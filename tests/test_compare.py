@@ -1,5 +1,8 @@
 """experiments.compare and sim.studies.compare: files, common random numbers, statistics,
-reproducibility, and resuming an interrupted comparison."""
+reproducibility, and resuming an interrupted comparison.
+
+The entry point runs in this process (``entry_point``), except the comparison that is
+killed part-way, which needs a real process to kill."""
 
 import json
 import os
@@ -12,21 +15,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from clitools import cli
 from scipy import stats
+from test_studies_entry_points import entry_point
 
 import sim
+from sim.output.comparison import Comparison, comparison_figures
 from sim.output.result import month_range
-from sim.studies.compare import (
-    PartStore,
-    RunOutput,
-    replicate_seeds,
-    run_key,
-    scenario_configs,
-    scenario_overrides,
-    summarise_comparison,
-    time_comparison,
-)
+from sim.studies.benchmark import time_comparison
+from sim.studies.compare import replicate_seeds, scenario_configs, scenario_overrides, summarise_comparison
+from sim.studies.parts import PartStore, RunOutput
+from sim.studies.runner import run_key
 
 ROOT = Path(__file__).resolve().parent.parent
 MERGER_MONTH = "2019-05"  # configs/scenario/merge_offices.yaml: the three offices merge
@@ -40,12 +38,10 @@ def _env():
     return env
 
 
-
-
 @pytest.fixture(scope="module")
 def compare_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("compare") / "a"
-    p = cli("experiments.compare", *SHORT, "workers=2", f"hydra.run.dir={out}")
+    p = entry_point("experiments.compare", *SHORT, "workers=2", f"hydra.run.dir={out}")
     assert p.returncode == 0, p.stderr
     return out
 
@@ -117,7 +113,7 @@ def test_common_random_numbers_before_the_merger(compare_dir):
 
 def test_same_config_and_seeds_give_identical_tables(compare_dir, tmp_path):
     out = tmp_path / "b"
-    p = cli("experiments.compare", *SHORT, "workers=1", f"hydra.run.dir={out}")  # other worker count, same tables
+    p = entry_point("experiments.compare", *SHORT, "workers=1", f"hydra.run.dir={out}")  # other worker count, same tables
     assert p.returncode == 0, p.stderr
     pd.testing.assert_frame_equal(
         pd.read_parquet(out / "timeseries.parquet"), pd.read_parquet(compare_dir / "timeseries.parquet")
@@ -140,7 +136,7 @@ def test_rerun_into_the_same_folder_runs_only_what_is_missing(compare_dir, tmp_p
     assert 3 <= saved < 40, f"the run should have been killed part-way ({saved} of 40 parts)"
     assert json.loads((out / "manifest.json").read_text())["status"] != "complete"
 
-    p = cli("experiments.compare", *args[3:])
+    p = entry_point("experiments.compare", *args[3:])
     assert p.returncode == 0, p.stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete"
@@ -231,7 +227,7 @@ def test_time_comparison_counts_all_runs():
 
 
 def test_bad_compare_input_exits_2(tmp_path):
-    p = cli("experiments.compare", "scenarios=[baseline,nonesuch]", "end=2019-06", f"hydra.run.dir={tmp_path}")
+    p = entry_point("experiments.compare", "scenarios=[baseline,nonesuch]", "end=2019-06", f"hydra.run.dir={tmp_path}")
     assert p.returncode == 2, p.stderr
     assert "nonesuch" in p.stderr and "merge_offices" in p.stderr and "Traceback" not in p.stderr
     manifest = tmp_path / "manifest.json"
@@ -248,9 +244,6 @@ def test_bad_experiment_keys_are_rejected():
 
 
 def test_pipeline_and_congress_figures_appear_when_their_columns_exist(tmp_path):
-    pytest.importorskip("sim.plots.pipeline")
-    from sim.studies.compare import Comparison, comparison_figures
-
     months = month_range("2019-01", "2020-12")
     rows = []
     for scen in ("baseline", "merge_offices"):

@@ -1,22 +1,18 @@
-"""experiments.sensitivity and sim.sensitivity: the declared ranges, applying sample
-points to the config, a tiny Morris run end to end and a tiny Sobol run in process."""
+"""experiments.sensitivity and sim.studies.sensitivity: the declared ranges, applying
+sample points to the config, a tiny Morris run end to end through the entry point (in
+this process) and a tiny Sobol run from Python."""
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from clitools import cli
+from test_studies_entry_points import entry_point
 
 import sim
 from sim.core.errors import ConfigError
 from sim.params.schema import ParamRange
 from sim.studies.sensitivity import check_parameters, get_param, point_configs, run_sensitivity, sample, set_param
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
 
 
 def test_declared_ranges_are_valid_and_contain_the_defaults():
@@ -62,7 +58,7 @@ def test_bad_sensitivity_specs_are_rejected(params, method, samples, fragment):
 
 def test_morris_end_to_end(tmp_path):
     out = tmp_path / "sens"
-    p = cli("experiments.sensitivity", "+experiment=sensitivity", "end=2019-06", "sensitivity.samples=2",
+    p = entry_point("experiments.sensitivity", "+experiment=sensitivity", "end=2019-06", "sensitivity.samples=2",
             "sensitivity.replications=2", "sensitivity.outcomes=[headcount_end,promotions_total]", "workers=2",
             f"hydra.run.dir={out}")  # fmt: skip
     assert p.returncode == 0, p.stderr

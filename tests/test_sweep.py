@@ -1,5 +1,6 @@
 """Hydra multiruns of experiments.run (basic, joblib, submitit_local launchers; the Slurm
-launcher config) and gathering a multirun with experiments.sweep."""
+launcher config) and gathering a multirun with experiments.sweep, all started in this
+process (``entry_point``); joblib and submitit start their own worker processes."""
 
 import json
 import shutil
@@ -8,14 +9,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from clitools import cli
+from hydra import compose, initialize_config_dir
+from test_studies_entry_points import entry_point
 
+import sim
 from sim.core.errors import InputError
+from sim.params.compose import CONFIG_DIR
 from sim.studies.sweep import gather_sweep, job_overrides
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
 
 
 def _complete_jobs(sweep_dir: Path) -> list[Path]:
@@ -29,7 +31,7 @@ def _complete_jobs(sweep_dir: Path) -> list[Path]:
 def grid_sweep(tmp_path_factory):
     """seed=range(0,2) x policy.selection.rule=merit,random with the basic launcher."""
     sweep_dir = tmp_path_factory.mktemp("mr") / "basic"
-    p = cli(
+    p = entry_point(
         "experiments.run", "-m", "seed=range(0,2)", "policy.selection.rule=merit,random", "end=2019-06",
         f"hydra.sweep.dir={sweep_dir}",
     )  # fmt: skip
@@ -51,21 +53,28 @@ def test_basic_multirun_writes_one_complete_run_folder_per_job(grid_sweep):
 
 
 def test_joblib_multirun_on_local_cores(tmp_path):
+    """Two workers for four jobs: each worker runs two, and a reused worker carries
+    nothing from one job to the next (every job's table is the library's own run)."""
     sweep_dir = tmp_path / "joblib"
-    p = cli("experiments.run", "-m", "policy.selection.rule=merit,seniority", "seed=3", "end=2019-03",
-            "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", f"hydra.sweep.dir={sweep_dir}")  # fmt: skip
+    p = entry_point("experiments.run", "-m", "policy.selection.rule=merit,seniority", "seed=3,4", "end=2019-03",
+                    "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", f"hydra.sweep.dir={sweep_dir}")  # fmt: skip
     assert p.returncode == 0, p.stderr
     assert "JoblibLauncher" in (sweep_dir / "multirun.yaml").read_text()
-    assert len(_complete_jobs(sweep_dir)) == 2
+    assert len(_complete_jobs(sweep_dir)) == 4
     sweep = gather_sweep(sweep_dir)
-    assert sweep.varied == ["policy.selection.rule"]
-    assert list(sweep.runs["policy.selection.rule"]) == ["merit", "seniority"]
-    assert (sweep.runs["seed"] == 3).all()
+    assert sweep.varied == ["policy.selection.rule", "seed"]
+    assert list(sweep.runs["policy.selection.rule"]) == ["merit", "merit", "seniority", "seniority"]
+    assert list(sweep.runs["seed"]) == [3, 4, 3, 4]
+    for job in sweep.runs["job"]:
+        ov = job_overrides(sweep_dir / job)
+        own = sim.simulate(sim.load_config([f"policy.selection.rule={ov['policy.selection.rule']}", "end=2019-03"]),
+                           seed=ov["seed"]).timeseries  # fmt: skip
+        pd.testing.assert_frame_equal(pd.read_parquet(sweep_dir / job / "timeseries.parquet"), own, check_dtype=False)
 
 
 def test_sweep_gathers_a_multirun_into_tidy_tables(grid_sweep, tmp_path):
     out = tmp_path / "gathered"
-    p = cli("experiments.sweep", f"sweep.dir={grid_sweep}", f"hydra.run.dir={out}",
+    p = entry_point("experiments.sweep", f"sweep.dir={grid_sweep}", f"hydra.run.dir={out}",
             "sweep.outcomes=[leaders_end,promotions_total]")  # fmt: skip
     assert p.returncode == 0, p.stderr
     assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
@@ -101,7 +110,7 @@ def test_sweep_skips_unfinished_jobs(grid_sweep, tmp_path):
 
 def test_submitit_local_multirun(tmp_path):
     sweep_dir = tmp_path / "submitit"
-    p = cli("experiments.run", "-m", "seed=0,1", "end=2019-03", "hydra/launcher=submitit_local",
+    p = entry_point("experiments.run", "-m", "seed=0,1", "end=2019-03", "hydra/launcher=submitit_local",
             f"hydra.sweep.dir={sweep_dir}")  # fmt: skip
     assert p.returncode == 0, p.stderr
     jobs = _complete_jobs(sweep_dir)
@@ -110,10 +119,9 @@ def test_submitit_local_multirun(tmp_path):
 
 
 def test_slurm_launcher_config_composes():
-    p = cli("experiments.run", "hydra/launcher=slurm", "hydra.launcher.partition=short", "--cfg", "hydra", "-p",
-            "hydra.launcher")  # fmt: skip
-    assert p.returncode == 0, p.stderr
-    launcher = yaml.safe_load(p.stdout.split("\n", 1)[1])  # first line: "# @package hydra.launcher"
+    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base=None):
+        cfg = compose("config", ["hydra/launcher=slurm", "hydra.launcher.partition=short"], return_hydra_config=True)
+    launcher = cfg.hydra.launcher
     assert launcher["_target_"].endswith("submitit_launcher.SlurmLauncher")
     assert launcher["partition"] == "short"
     assert launcher["cpus_per_task"] == 1 and launcher["timeout_min"] > 0
@@ -127,7 +135,7 @@ def test_slurm_launcher_config_composes():
     ],
 )
 def test_bad_sweep_dir_exits_2(tmp_path, args, fragment):
-    p = cli("experiments.sweep", *args, f"hydra.run.dir={tmp_path / 'out'}")
+    p = entry_point("experiments.sweep", *args, f"hydra.run.dir={tmp_path / 'out'}")
     assert p.returncode == 2, p.stderr
     assert fragment in p.stderr and "Traceback" not in p.stderr
 
@@ -136,7 +144,7 @@ def test_gather_rejects_a_folder_without_jobs_and_unknown_outcomes(grid_sweep, t
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="holds no job folders"):
         gather_sweep(tmp_path / "empty")
-    p = cli("experiments.sweep", f"sweep.dir={grid_sweep}", "sweep.outcomes=[no_such_metric]",
+    p = entry_point("experiments.sweep", f"sweep.dir={grid_sweep}", "sweep.outcomes=[no_such_metric]",
             f"hydra.run.dir={tmp_path / 'out'}")  # fmt: skip
     assert p.returncode == 2
     assert "no_such_metric" in p.stderr and "leaders_end" in p.stderr

@@ -6,7 +6,6 @@ import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import pandas as pd
 import yaml
 
@@ -14,25 +13,18 @@ from sim.core.errors import USER_ERRORS
 from sim.output.result import Result
 from sim.output.run_folder import RunFolder
 from sim.plots import run as plotting
-
-
-def _save(fig, path: Path) -> str:
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path.name
+from sim.plots.style import save
 
 
 def single_run_figures(res: Result, figdir: Path) -> list[str]:
+    """Save one run's figures into ``figdir``; returns their file names."""
     ts = res.timeseries
     names = [
-        _save(plotting.headcount_and_leaders(ts), figdir / "headcount_leaders.png"),
-        _save(plotting.age_pyramid(res.ages), figdir / "age_pyramid.png"),
-        _save(plotting.flows_per_year(ts), figdir / "flows_per_year.png"),
+        save(plotting.headcount_and_leaders(ts), figdir / "headcount_leaders.png"),
+        save(plotting.age_pyramid(res.ages), figdir / "age_pyramid.png"),
+        save(plotting.flows_per_year(ts), figdir / "flows_per_year.png"),
     ]
-    extra = getattr(plotting, "single_run_extra_figures", None)
-    if extra is not None:
-        for name, fig in extra(res):
-            names.append(_save(fig, figdir / name))
+    names += [save(fig, figdir / name) for name, fig in plotting.single_run_extra_figures(res)]
     return names
 
 

@@ -9,7 +9,6 @@ from sim.core.calendar import format_month, parse_month
 from sim.core.vocabulary import POST_KINDS
 from sim.metrics import FLOW_COLUMNS, STOCK_COLUMNS
 
-CONGRESS_MONTHS = ("2020-10", "2025-10")  # provincial congresses (Directive 35-CT/TW)
 EVENT_COLUMNS = ["month", "kind", "cadre_id", "unit", "post", "rank", "detail"]
 
 
@@ -92,8 +91,19 @@ class Result:
         )
 
 
-def summarise(ts: pd.DataFrame, model=None) -> dict[str, float]:
-    """End-of-horizon stocks, horizon totals of flows, stocks at congress months."""
+def congress_months(cfg) -> list[str]:
+    """The months ("YYYY-MM") of the provincial congresses in the run's config
+    (``policy.congress.province_months``), at which the summary records every stock."""
+    return list(cfg.policy.congress.province_months)
+
+
+def summarise(ts: pd.DataFrame, model=None, months: list[str] | None = None) -> dict[str, float]:
+    """End-of-horizon stocks (``<stock>_end``), horizon totals of flows
+    (``<flow>_total``), stocks at the congress months (``<stock>_<YYYY>_<MM>``).
+
+    ``months`` are those congress months; by default the provincial congress months of
+    ``model.cfg`` (none without a model). Months outside the horizon are skipped.
+    """
     out: dict[str, float] = {}
     last = ts.iloc[-1]
     cols = [c for c in ts.columns if c not in ("month", "scenario", "seed", "replicate")]
@@ -105,8 +115,10 @@ def summarise(ts: pd.DataFrame, model=None) -> dict[str, float]:
             out[f"{c}_end"] = float(last[c])
     if model is not None:
         out["headcount_start"] = float(model.initial_headcount)
+    if months is None:
+        months = congress_months(model.cfg) if model is not None else []
     row_of = {label: k for k, label in enumerate(ts["month"].tolist())}
-    for cm in CONGRESS_MONTHS:
+    for cm in months:
         if cm in row_of:
             row = ts.iloc[row_of[cm]]
             for c in STOCK_COLUMNS:

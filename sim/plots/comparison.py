@@ -1,22 +1,20 @@
-"""Figures for experiments (comparison, sweep, sensitivity): tables in, Figure out.
+"""Figures for studies (comparison, sweep, sensitivity): tables in, Figure out.
 
-Each function takes the tidy tables an experiment writes (timeseries, summary.csv,
-sweep runs, sensitivity indices) and returns a matplotlib Figure; callers save it.
+Each function takes the tidy tables a study writes (timeseries, summary.csv, sweep
+runs, sensitivity indices) and returns a matplotlib Figure; callers save it.
 """
 
 from __future__ import annotations
 
-import math
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-import matplotlib
+from sim.plots import style
 
-matplotlib.use("Agg", force=False)
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-
-# Timeseries columns drawn over time in a comparison, in this order, when present.
+# Timeseries columns drawn over time in a comparison, in this order, when present: the
+# staffing and restructuring stocks a reader compares first, the leaders' profile, pay.
 TIME_METRICS = (
     "headcount",
     "leaders",
@@ -29,47 +27,20 @@ TIME_METRICS = (
     "leaders_mean_age",
     "wage_bill",
 )
-PIPELINE_COLUMNS = ("bench_strength", "succession_gaps", "pool_women_share", "pool_under40_share", "rotations_active")
 
 
-def _years(months: pd.Series | pd.Index) -> np.ndarray:
-    """Month labels "YYYY-MM" as fractional years (2018-09 -> 2018.67)."""
-    s = pd.Series(months, dtype="string")
-    return (s.str[:4].astype(int) + (s.str[5:7].astype(int) - 1) / 12.0).to_numpy()
-
-
-def _grid(n: int, ncols: int = 3, size: tuple[float, float] = (4.6, 3.2)):
-    ncols = max(1, min(ncols, n))
-    nrows = max(1, math.ceil(n / ncols))
-    fig, axes = plt.subplots(
-        nrows, ncols, figsize=(size[0] * ncols, size[1] * nrows), squeeze=False, constrained_layout=True
-    )
-    for ax in axes.flat[n:]:
-        ax.set_visible(False)
-    return fig, axes.flat[:n]
-
-
-def metrics_over_time(ts: pd.DataFrame, metrics: list[str], band: tuple[float, float] = (5, 95)) -> plt.Figure:
+def metrics_over_time(ts: pd.DataFrame, metrics: list[str], band: tuple[float, float] = style.BAND) -> Figure:
     """One panel per metric: per scenario, the mean over replicates by month (line) and
-    the 5th-95th percentile band across replicates (shaded). Units are the metric's own.
+    the ``band`` percentiles across replicates (shaded). Each panel is titled by the
+    metric's label and its y axis is in the metric's unit (shares as percentages).
     """
-    fig, axes = _grid(max(len(metrics), 1))
-    q = [band[0] / 100, band[1] / 100]
+    fig, axes = style.panel_grid(len(metrics))
     scenarios = list(dict.fromkeys(ts["scenario"]))
-    colours = {s: plt.cm.tab10(i % 10) for i, s in enumerate(scenarios)}
+    colours = style.colours(scenarios)
     for ax, m in zip(axes, metrics):
-        g = ts.groupby(["scenario", "month"], sort=False)[m]
-        mean = g.mean()
-        lo_hi = g.quantile(q).unstack()
         for s in scenarios:
-            if s not in mean.index.get_level_values(0):
-                continue
-            ms = mean.loc[s].sort_index()
-            x = _years(ms.index)
-            ax.plot(x, ms.to_numpy(), color=colours[s], lw=1.4, label=s)
-            band_s = lo_hi.loc[s].sort_index()
-            ax.fill_between(x, band_s[q[0]].to_numpy(), band_s[q[1]].to_numpy(), color=colours[s], alpha=0.15, lw=0)
-        ax.set(title=m.replace("_", " "), xlabel="year")
+            style.band_line(ax, ts[ts["scenario"] == s], m, color=colours[s], lw=1.4, label=s, band=band)
+        style.label_metric_axes(ax, m)
         ax.grid(alpha=0.3)
     if metrics:
         axes[0].legend(fontsize=7, loc="best")
@@ -77,12 +48,13 @@ def metrics_over_time(ts: pd.DataFrame, metrics: list[str], band: tuple[float, f
     return fig
 
 
-def end_differences(table: pd.DataFrame, metrics: list[str]) -> plt.Figure:
+def end_differences(table: pd.DataFrame, metrics: list[str]) -> Figure:
     """One panel per summary metric: each scenario's mean paired difference from the
     reference (dot), its 90% confidence interval (thick bar) and the 5th-95th percentile
-    of single-replicate differences (thin line). Takes summary.csv's table.
+    of single-replicate differences (thin line), in the metric's unit (shares in
+    percentage points). Takes summary.csv's table.
     """
-    fig, axes = _grid(max(len(metrics), 1), ncols=3, size=(4.6, 0.35 * table["scenario"].nunique() + 1.4))
+    fig, axes = style.panel_grid(len(metrics), ncols=3, size=(4.6, 0.35 * table["scenario"].nunique() + 1.4))
     ref = table["reference"].iloc[0] if len(table) else "reference"
     t = table[table["scenario"] != ref]
     scenarios = list(dict.fromkeys(t["scenario"]))
@@ -98,7 +70,13 @@ def end_differences(table: pd.DataFrame, metrics: list[str]) -> plt.Figure:
         ax.set_ylim(-0.6, len(scenarios) - 0.4)
         ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.tick_params(axis="x", labelsize=7)
-        ax.set_title(m.replace("_", " "), fontsize=9)
+        ax.set_title(style.wrap(style.summary_text(m)), fontsize=9)
+        name, _ = style.summary_parts(m)
+        if style.is_share(name):
+            ax.xaxis.set_major_formatter(PercentFormatter(1.0, symbol=""))
+            ax.set_xlabel("difference (percentage points)", fontsize=7)
+        elif style.summary_unit(m):
+            ax.set_xlabel(f"difference ({style.summary_unit(m)})", fontsize=7)
         ax.grid(axis="x", alpha=0.3)
     fig.suptitle(
         f"Difference from {ref} (paired by replicate): mean, 90% CI (thick), 5-95% of single pairs (thin)",
@@ -107,13 +85,14 @@ def end_differences(table: pd.DataFrame, metrics: list[str]) -> plt.Figure:
     return fig
 
 
-def outcomes_vs_parameters(runs: pd.DataFrame, outcomes: list[str], parameters: list[str]) -> plt.Figure:
+def outcomes_vs_parameters(runs: pd.DataFrame, outcomes: list[str], parameters: list[str]) -> Figure:
     """Sweep results: a grid with one row per outcome and one column per swept parameter;
     each run is a dot, the mean per parameter value a line. With exactly one other swept
     parameter (besides seed), one line per value of it.
     """
     nr, nc = max(len(outcomes), 1), max(len(parameters), 1)
-    fig, axes = plt.subplots(nr, nc, figsize=(4.4 * nc, 3.2 * nr), squeeze=False, constrained_layout=True)
+    fig = style.figure(4.4 * nc, 3.2 * nr)
+    axes = fig.subplots(nr, nc, squeeze=False)
     for i, out in enumerate(outcomes):
         for j, p in enumerate(parameters):
             ax = axes[i, j]
@@ -134,7 +113,12 @@ def outcomes_vs_parameters(runs: pd.DataFrame, outcomes: list[str], parameters: 
                 ax.set_xlim(-0.5, len(values) - 0.5)
                 ax.set_xticks(list(pos.values()))
                 ax.set_xticklabels([str(v) for v in values], fontsize=8)
-            ax.set(xlabel=p, ylabel=out if j == 0 else None)
+            ax.set_xlabel(p)
+            if j == 0:
+                ylabel = style.with_unit(style.summary_text(out), style.summary_unit(out))
+                ax.set_ylabel(style.wrap(ylabel, 36), fontsize=8)
+            if style.is_share(style.summary_parts(out)[0]):
+                ax.yaxis.set_major_formatter(PercentFormatter(1.0))
             ax.grid(alpha=0.3)
             if i == 0 and j == 0:
                 ax.legend(fontsize=7)
@@ -145,7 +129,7 @@ def _sort_key(v):
     return (0, float(v), "") if isinstance(v, (int, float, np.integer, np.floating)) else (1, 0.0, str(v))
 
 
-def sensitivity_bars(indices: pd.DataFrame, method: str) -> plt.Figure:
+def sensitivity_bars(indices: pd.DataFrame, method: str) -> Figure:
     """Sensitivity indices per outcome (one panel each), parameters as bars.
 
     Morris: mu* (mean absolute elementary effect, in the outcome's unit per full
@@ -153,7 +137,7 @@ def sensitivity_bars(indices: pd.DataFrame, method: str) -> plt.Figure:
     Sobol: first-order S1 and total ST indices (shares of variance) with 95% intervals.
     """
     outcomes = list(dict.fromkeys(indices["outcome"]))
-    fig, axes = _grid(max(len(outcomes), 1), ncols=2, size=(5.5, 0.45 * indices["parameter"].nunique() + 1.6))
+    fig, axes = style.panel_grid(len(outcomes), ncols=2, size=(5.5, 0.45 * indices["parameter"].nunique() + 1.6))
     bars = (
         (("mu_star", "mu_star_conf", "mu*"), ("sigma", None, "sigma"))
         if method == "morris"
@@ -171,7 +155,12 @@ def sensitivity_bars(indices: pd.DataFrame, method: str) -> plt.Figure:
             ax.barh(y + (0.5 - k) * h, d[col].to_numpy(dtype=float), height=h, xerr=xerr, label=label, capsize=2)
         ax.set_yticks(y)
         ax.set_yticklabels(d["parameter"], fontsize=7)
-        ax.set_title(out, fontsize=9)
+        ax.set_title(style.wrap(style.summary_text(out), 60), fontsize=9)
+        if method == "morris":
+            unit = style.summary_unit(out)
+            ax.set_xlabel(f"effect of the full range{f' ({unit})' if unit else ''}", fontsize=7)
+        else:
+            ax.set_xlabel("share of the outcome's variance", fontsize=7)
         ax.grid(axis="x", alpha=0.3)
         ax.legend(fontsize=7)
     fig.suptitle(f"{method.capitalize()} sensitivity indices", fontsize=10)

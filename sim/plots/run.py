@@ -1,4 +1,4 @@
-"""Figures: a tidy DataFrame in, a matplotlib Figure out. No I/O here.
+"""Figures of one run (or a few): a tidy DataFrame in, a matplotlib Figure out. No I/O.
 
 Each function takes the tables a Result (or a comparison) holds and returns a Figure;
 callers save it. Plotting code never reaches into a model.
@@ -6,39 +6,35 @@ callers save it. Plotting code never reaches into a model.
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg", force=False)
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-
-
-def _month_axis(ax, months: pd.Series) -> np.ndarray:
-    """x positions as fractional years, e.g. 2018.67 for 2018-09."""
-    ym = months.str.split("-", expand=True).astype(int)
-    return (ym[0] + (ym[1] - 1) / 12.0).to_numpy()
+from sim.plots import style
+from sim.plots.pipeline import pipeline_panel
 
 
-def headcount_and_leaders(ts: pd.DataFrame) -> plt.Figure:
-    """Headcount (left) and leaders vs leader posts (right) over time."""
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4), constrained_layout=True)
+def headcount_and_leaders(ts: pd.DataFrame) -> Figure:
+    """Headcount (left) and leaders vs leader posts (right) over time, one line per run."""
+    fig = style.figure(11, 4)
+    a1, a2 = fig.subplots(1, 2)
     for (scen, seed), g in ts.groupby(["scenario", "seed"], sort=False):
-        x = _month_axis(a1, g["month"])
+        x = style.years(g["month"])
         a1.plot(x, g["headcount"], label=f"{scen} (seed {seed})")
-        a2.plot(x, g["leaders"], label=f"leaders, {scen}")
-        a2.plot(x, g["leader_posts"], ls="--", label=f"leader posts, {scen}")
-    a1.set(title="Headcount", xlabel="year", ylabel="cadres in post")
-    a2.set(title="Leaders and leader posts", xlabel="year", ylabel="head and deputy posts")
+        a2.plot(x, g["leaders"], label=f"{style.metric_text('leaders')}, {scen}")
+        a2.plot(x, g["leader_posts"], ls="--", label=f"{style.metric_text('leader_posts')}, {scen}")
+    style.label_metric_axes(a1, "headcount")
+    a2.set(title="Leaders and leader posts", xlabel="year", ylabel="people or posts")
     a1.legend(fontsize=8)
     a2.legend(fontsize=8)
     return fig
 
 
-def age_pyramid(ages: pd.DataFrame) -> plt.Figure:
-    """Age pyramids by sex, one panel per date in ``ages['when']``."""
+def age_pyramid(ages: pd.DataFrame) -> Figure:
+    """Age pyramids by sex, one panel per date in ``ages['when']`` (ages in years)."""
     whens = list(dict.fromkeys(ages["when"]))
-    fig, axes = plt.subplots(1, len(whens), figsize=(5.5 * len(whens), 4.5), sharey=True, constrained_layout=True)
+    fig = style.figure(5.5 * len(whens), 4.5)
+    axes = fig.subplots(1, len(whens), sharey=True)
     axes = np.atleast_1d(axes)
     bins = np.arange(20, 66, 5)
     for ax, when in zip(axes, whens):
@@ -58,17 +54,20 @@ def age_pyramid(ages: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def flows_per_year(ts: pd.DataFrame, columns=("retirements", "other_exits", "promotions", "recruits")) -> plt.Figure:
-    """Yearly totals of monthly flows, grouped bars (averaged over runs if several)."""
+def flows_per_year(ts: pd.DataFrame, columns=("retirements", "other_exits", "promotions", "recruits")) -> Figure:
+    """Yearly totals of monthly flows (people per year), grouped bars (averaged over runs
+    if several)."""
     cols = [c for c in columns if c in ts.columns]
     df = ts.assign(year=ts["month"].str[:4].astype(int))
     keys = [k for k in ("scenario", "seed", "replicate") if k in df.columns]
     yearly = df.groupby(keys + ["year"])[cols].sum().groupby("year").mean()
-    fig, ax = plt.subplots(figsize=(9, 4), constrained_layout=True)
+    fig = style.figure(9, 4)
+    ax = fig.subplots()
     width = 0.8 / max(len(cols), 1)
     for j, c in enumerate(cols):
-        ax.bar(yearly.index + (j - (len(cols) - 1) / 2) * width, yearly[c], width=width, label=c.replace("_", " "))
-    ax.set(title="Flows per year (partial years at the ends)", xlabel="year", ylabel="people")
+        ax.bar(yearly.index + (j - (len(cols) - 1) / 2) * width, yearly[c], width=width, label=style.metric_text(c))
+    units = sorted({style.yearly_unit(c) for c in cols})
+    ax.set(title="Flows per year (partial years at the ends)", xlabel="year", ylabel=" or ".join(units) or "per year")
     ax.set_xticks(yearly.index)
     ax.legend(fontsize=8)
     return fig
@@ -107,10 +106,11 @@ def surplus_outcomes_table(events: pd.DataFrame) -> pd.DataFrame:
     return out.groupby(keys + ["outcome"]).size().rename("people").reset_index()
 
 
-def surplus_outcomes(events: pd.DataFrame) -> plt.Figure:
-    """Stacked bars: where surplus leaders went, per scenario."""
+def surplus_outcomes(events: pd.DataFrame) -> Figure:
+    """Stacked bars: where surplus leaders went (people), per scenario."""
     table = surplus_outcomes_table(events)
-    fig, ax = plt.subplots(figsize=(9, 4), constrained_layout=True)
+    fig = style.figure(9, 4)
+    ax = fig.subplots()
     if table.empty:
         ax.text(0.5, 0.5, "no surplus leaders in this run", ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
@@ -128,28 +128,24 @@ def surplus_outcomes(events: pd.DataFrame) -> plt.Figure:
     return fig
 
 
-def restructuring_panel(ts: pd.DataFrame) -> plt.Figure:
-    """Units, leader posts, surplus leaders and the wage bill over time (mean per scenario)."""
-    fig, axes = plt.subplots(2, 2, figsize=(11, 7), constrained_layout=True)
-    panels = [
-        ("units", "units"),
-        ("leader_posts", "leader posts (heads + deputies)"),
-        ("surplus_leaders", "surplus leaders"),
-        ("wage_bill", "wage bill (base-salary units / month)"),
-    ]
-    for ax, (col, title) in zip(axes.flat, panels):
+RESTRUCTURING_PANELS = ("units", "leader_posts", "surplus_leaders", "wage_bill")
+
+
+def restructuring_panel(ts: pd.DataFrame) -> Figure:
+    """Units, leader posts, surplus leaders and the wage bill over time (mean per
+    scenario), each in its own unit."""
+    fig, axes = style.panel_grid(len(RESTRUCTURING_PANELS), ncols=2, size=(5.5, 3.5))
+    for ax, col in zip(axes, RESTRUCTURING_PANELS):
         for name, g in ts.groupby("scenario", sort=False):
             mean = g.groupby("month")[col].mean()
-            ax.plot(_month_axis(ax, pd.Series(mean.index)), mean.to_numpy(), label=str(name))
-        ax.set(title=title, xlabel="year")
-    axes.flat[0].legend(fontsize=7)
+            ax.plot(style.years(mean.index), mean.to_numpy(), label=str(name))
+        style.label_metric_axes(ax, col)
+    axes[0].legend(fontsize=7)
     return fig
 
 
-def single_run_extra_figures(res) -> list[tuple[str, plt.Figure]]:
+def single_run_extra_figures(res) -> list[tuple[str, Figure]]:
     """The restructuring panel, the pipeline panel, and where surplus leaders went."""
-    from sim.plots.pipeline import pipeline_panel
-
     out = [("restructuring.png", restructuring_panel(res.timeseries)), ("pipeline.png", pipeline_panel(res.timeseries))]
     if (res.events["kind"] == "surplus").any():
         out.append(("surplus_outcomes.png", surplus_outcomes(res.events.assign(scenario=res.scenario))))

@@ -20,15 +20,21 @@ import dataclasses
 import math
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from SALib.analyze import morris as morris_analyze
+from SALib.analyze import sobol as sobol_analyze
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
 
-from sim.core.errors import ConfigError
+from sim.api import simulate
+from sim.core.errors import USER_ERRORS, ConfigError
+from sim.output.run_folder import RunFolder
+from sim.output.study_reports import MORRIS_COLUMNS, SOBOL_COLUMNS, write_sensitivity_files
 from sim.params.schema import ParamRange, SensitivitySpec, SimConfig
-
-MORRIS_COLUMNS = ("mu", "mu_star", "sigma", "mu_star_conf")
-SOBOL_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf")
+from sim.studies.runner import Job, replicate_seeds, run_jobs
 
 
 # --------------------------------------------------------------------------- parameters
@@ -119,9 +125,6 @@ def sample(spec: SensitivitySpec, seed: int) -> np.ndarray:
     Morris: ``samples`` trajectories of (parameters + 1) points on a ``levels`` grid.
     Sobol (Saltelli scheme, first and total order): ``samples`` x (parameters + 2) points.
     """
-    from SALib.sample import morris as morris_sample
-    from SALib.sample import sobol as sobol_sample
-
     prob = problem(spec.parameters)
     if spec.method == "morris":
         return morris_sample.sample(prob, spec.samples, num_levels=spec.levels, seed=seed)
@@ -149,9 +152,6 @@ def analyse(spec: SensitivitySpec, X: np.ndarray, Y: pd.DataFrame, seed: int) ->
     Sobol: ``S1`` first-order and ``ST`` total-order shares of the outcome's variance,
     with 95% bootstrap half-widths. An outcome that does not vary gives NaN indices.
     """
-    from SALib.analyze import morris as morris_analyze
-    from SALib.analyze import sobol as sobol_analyze
-
     prob = problem(spec.parameters)
     frames = []
     for outcome in Y.columns:
@@ -188,12 +188,14 @@ class SensitivityResult:
     seeds: list[int]
 
 
+def sensitivity_jobs(cfgs_by_point: dict[str, SimConfig], seeds: list[int]) -> list[Job]:
+    """Every sample point with every replicate seed (the same seeds at every point)."""
+    return [Job(point, cfg, int(s), r) for point, cfg in cfgs_by_point.items() for r, s in enumerate(seeds)]
+
+
 def run_sensitivity(cfg: SimConfig, *, progress: bool = True) -> SensitivityResult:
     """Sample, simulate every point ``sensitivity.replications`` times on ``cfg.workers``
     local cores (0 = all), average the outcomes per point and compute the indices."""
-    from sim.api import simulate
-    from sim.studies.compare import replicate_seeds, run_comparison
-
     spec = cfg.sensitivity
     check_parameters(cfg, spec)
     X = sample(spec, cfg.seed)
@@ -204,30 +206,29 @@ def run_sensitivity(cfg: SimConfig, *, progress: bool = True) -> SensitivityResu
     bad = [o for o in spec.outcomes if o not in probe]
     if bad:
         raise ConfigError(f"sensitivity.outcomes: unknown summary key(s) {', '.join(bad)}; valid: {', '.join(probe)}")
-    comp = run_comparison(cfgs, seeds, cfg.workers, progress=progress, keep_timeseries=False, desc="sample runs")
-    Y = comp.runs.groupby("scenario", sort=False)[list(spec.outcomes)].mean().reindex(list(cfgs))
+    batch = run_jobs(
+        sensitivity_jobs(cfgs, seeds),
+        cfg.workers,
+        progress=progress,
+        keep_timeseries=False,
+        desc="sample runs",
+        noun="sample point",
+        label_column="point",
+    )
+    runs = batch.runs_table("point")
+    Y = runs.groupby("point", sort=False)[list(spec.outcomes)].mean().reindex(list(cfgs))
     applied = pd.DataFrame(
         [{p.name: get_param(c, p.name) for p in spec.parameters} for c in cfgs.values()], index=list(cfgs)
     )
     samples = pd.concat([applied, Y], axis=1).rename_axis("point").reset_index()
     indices = analyse(spec, X, Y, cfg.seed)
-    return SensitivityResult(samples, indices, spec.method, len(comp.runs), seeds)
+    return SensitivityResult(samples, indices, spec.method, len(runs), seeds)
 
 
 # --------------------------------------------------------------------------- run folder
-def write_sensitivity(out, cfg: SimConfig, *, progress: bool = True) -> SensitivityResult:
+def write_sensitivity(out: Path, cfg: SimConfig, *, progress: bool = True) -> SensitivityResult:
     """Run and write ``out``: indices.csv, samples.csv, figures/sensitivity.png,
     report.md and manifest.json (complete last)."""
-    from pathlib import Path
-
-    import matplotlib.pyplot as plt
-
-    from sim.core.errors import USER_ERRORS
-    from sim.output.run_folder import RunFolder
-    from sim.plots.comparison import sensitivity_bars
-    from sim.studies.compare import replicate_seeds
-    from sim.studies.sweep import markdown_table
-
     out = Path(out)
     spec = cfg.sensitivity
     check_parameters(cfg, spec)
@@ -237,31 +238,7 @@ def write_sensitivity(out, cfg: SimConfig, *, progress: bool = True) -> Sensitiv
     except USER_ERRORS as err:
         folder.fail(str(err))
         raise
-    res.indices.to_csv(out / "indices.csv", index=False)
-    res.samples.to_csv(out / "samples.csv", index=False)
-    fig = sensitivity_bars(res.indices, res.method)
-    fig.savefig(out / "figures" / "sensitivity.png", dpi=110)
-    plt.close(fig)
-    params = pd.DataFrame([dataclasses.asdict(p) for p in spec.parameters])
-    cols = ["outcome", "parameter", *(MORRIS_COLUMNS if res.method == "morris" else SOBOL_COLUMNS)]
-    how = (
-        "`mu_star` is the mean absolute change in the outcome when the parameter moves across "
-        "its whole range (in the outcome's unit); `sigma` large relative to `mu_star` means the "
-        "effect depends on the other parameters (interactions or non-linearity)."
-        if res.method == "morris"
-        else "`S1` is the share of the outcome's variance due to the parameter alone, `ST` the share "
-        "including its interactions; `_conf` columns are 95% bootstrap half-widths."
-    )
-    (out / "report.md").write_text(
-        f"# cadresim sensitivity ({res.method}): {len(res.samples)} sample points x "
-        f"{spec.replications} replications = {res.runs} runs\n\n"
-        f"Scenario `{cfg.scenario.name}`, horizon {cfg.start} to {cfg.end}, seeds {res.seeds[0]}..{res.seeds[-1]} "
-        f"at every point.\n\n## Parameters\n\n{markdown_table(params)}\n\n"
-        f"## Indices\n\n{how}\n\n{markdown_table(res.indices[cols])}\n\n"
-        f"![sensitivity](figures/sensitivity.png)\n\n"
-        f"Files: `indices.csv` (this table with the ranges), `samples.csv` (every point's "
-        f"parameter values and outcome means over replications).\n"
-    )
+    write_sensitivity_files(out, res.indices, res.samples, res.method, cfg, res.runs, res.seeds)
     folder.complete(
         method=res.method,
         parameters=[p.name for p in spec.parameters],

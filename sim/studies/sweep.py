@@ -13,10 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
+from hydra.core.override_parser.overrides_parser import OverridesParser
 
 from sim.core.errors import InputError
+from sim.output.run_folder import RunFolder, is_complete
+from sim.output.study_reports import markdown_table, write_sweep_files
 
 JOB_COLUMNS = ("job",)
+__all__ = ["Sweep", "check_outcomes", "gather_sweep", "job_folders", "job_overrides", "markdown_table", "write_sweep"]
 
 
 @dataclass
@@ -59,8 +63,6 @@ def job_overrides(job: Path) -> dict[str, object]:
 
     Lists and dicts become their text; ``~key`` deletions are left out.
     """
-    from hydra.core.override_parser.overrides_parser import OverridesParser
-
     f = job / ".hydra" / "overrides.yaml"
     try:
         lines = yaml.safe_load(f.read_text()) or []
@@ -79,8 +81,6 @@ def job_overrides(job: Path) -> dict[str, object]:
 
 def gather_sweep(sweep_dir: Path) -> Sweep:
     """Read every complete job of a multirun folder into tidy tables (see :class:`Sweep`)."""
-    from sim.output.run_folder import is_complete
-
     rows_ts, rows_runs, skipped = [], [], {}
     params: dict[str, None] = {}
     for job in job_folders(sweep_dir):
@@ -141,26 +141,11 @@ def plotted_parameters(sweep: Sweep) -> list[str]:
 def write_sweep(out: Path, sim_cfg, sweep_dir: Path, outcomes: list[str]) -> Sweep:
     """Gather ``sweep_dir`` and write ``out``: sweep_timeseries.parquet, sweep_runs.csv,
     figures/outcomes_vs_parameters.png, report.md, manifest.json (complete last)."""
-    import matplotlib.pyplot as plt
-
-    from sim.output.run_folder import RunFolder
-    from sim.plots import comparison as compare_plots
-
     sweep = gather_sweep(sweep_dir)
     check_outcomes(sweep.runs, outcomes)
     seeds = sorted({int(s) for s in sweep.runs["seed"]}) if "seed" in sweep.runs.columns else []
     folder = RunFolder(out, sim_cfg, experiment="sweep", seeds=seeds)
-    sweep.timeseries.to_parquet(out / "sweep_timeseries.parquet", index=False)
-    sweep.runs.to_csv(out / "sweep_runs.csv", index=False)
-    xs = plotted_parameters(sweep)
-    figs = []
-    if xs:
-        fig = compare_plots.outcomes_vs_parameters(sweep.runs, outcomes, xs)
-        fig.savefig(out / "figures" / "outcomes_vs_parameters.png", dpi=110)
-        plt.close(fig)
-        figs.append("outcomes_vs_parameters.png")
-    means = sweep.runs.groupby([p for p in xs], dropna=False)[outcomes].mean().reset_index() if xs else None
-    (out / "report.md").write_text(_report(sweep, Path(sweep_dir), outcomes, xs, means, figs))
+    write_sweep_files(out, sweep, Path(sweep_dir), outcomes, plotted_parameters(sweep))
     folder.complete(
         sweep_dir=str(Path(sweep_dir).resolve()),
         jobs=len(sweep.runs),
@@ -170,40 +155,3 @@ def write_sweep(out: Path, sim_cfg, sweep_dir: Path, outcomes: list[str]) -> Swe
         outcomes=outcomes,
     )
     return sweep
-
-
-def _report(sweep: Sweep, sweep_dir: Path, outcomes, xs, means, figs) -> str:
-    table = markdown_table(means) if means is not None else "(no parameter varies)"
-    skipped = "\n".join(f"* job {k}: {v}" for k, v in sweep.skipped.items()) or "none"
-    fig_md = "\n\n".join(f"![{f}](figures/{f})" for f in figs)
-    return f"""# cadresim sweep: {len(sweep.runs)} runs from `{sweep_dir}`
-
-Overrides found: {", ".join(f"`{p}`" for p in sweep.parameters) or "none"}; varied:
-{", ".join(f"`{p}`" for p in sweep.varied) or "none"}.
-
-## Mean outcome by parameter value (over the other varied parameters and seeds)
-
-{table}
-
-## Figures
-
-{fig_md}
-
-## Files
-
-* `sweep_timeseries.parquet`: one row per run and month, with `job` and the overrides as columns.
-* `sweep_runs.csv`: one row per run, with the overrides and every summary metric.
-
-Skipped jobs: {skipped}
-"""
-
-
-def markdown_table(df: pd.DataFrame) -> str:
-    """A small DataFrame as a Markdown table (numbers to 4 significant digits)."""
-
-    def cell(v) -> str:
-        return f"{v:.4g}" if isinstance(v, float) else str(v)
-
-    lines = ["| " + " | ".join(map(str, df.columns)) + " |", "|" + "---|" * len(df.columns)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in df.itertuples(index=False)]
-    return "\n".join(lines)

@@ -1,0 +1,225 @@
+"""One runner for every study: a list of jobs, run on local cores, resumable.
+
+A job is one replication: a label (the scenario of a comparison, the sample point of a
+sensitivity analysis ...), the composed config, the seed and the replicate number. The
+model is a function of the job (``sim.api.simulate``) returning a timeseries and a
+summary; the study (which configs, which seeds, how many replicates) is declared by the
+caller as its list of jobs, in the manner of EMA Workbench's evaluator::
+
+    from sim.studies.runner import Job, run_jobs
+    jobs = [Job("baseline", cfg, seed=s, replicate=r) for r, s in enumerate([0, 1, 2])]
+    batch = run_jobs(jobs, workers=0)
+    batch.runs_table()                 # one row per job: label, replicate, seed, summary
+
+Workers are started fresh for each call (the "spawn" method) and receive everything
+they need with the job, so no state is carried from one call or one job to the next:
+the same jobs give the same tables on 1 or 16 workers, in any process that calls this,
+including a joblib worker that Hydra reuses for several jobs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import multiprocessing
+import os
+import pickle
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from tqdm import tqdm
+
+from sim.api import simulate
+from sim.core.errors import USER_ERRORS, ConfigError
+from sim.params.schema import SimConfig
+from sim.studies.parts import PartStore, RunOutput
+
+# Config fields that do not change what one run computes; left out of a run's key, so
+# that e.g. raising `replications` reuses the runs already saved.
+NON_MODEL_FIELDS = ("scenarios", "replications", "workers", "benchmark", "sensitivity", "sweep")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One replication to run: ``label`` names what it belongs to (a scenario, a sample
+    point); jobs that share a label share one config."""
+
+    label: str
+    config: SimConfig
+    seed: int
+    replicate: int
+
+
+@dataclass
+class Batch:
+    """The outcome of :func:`run_jobs`: ``outputs`` in job order, how many runs were
+    simulated and how many loaded from the part store, on how many worker processes,
+    in how many wall seconds."""
+
+    outputs: list[RunOutput]
+    simulated: int
+    loaded: int
+    workers: int
+    seconds: float
+
+    def runs_table(self, label_column: str = "scenario") -> pd.DataFrame:
+        """One row per run: the label (as ``label_column``), replicate, seed and every
+        summary value."""
+        return pd.DataFrame(
+            [{label_column: o.label, "replicate": o.replicate, "seed": o.seed, **o.summary} for o in self.outputs]
+        )
+
+    def timeseries_table(self) -> pd.DataFrame:
+        """Every month of every run, in job order (the runs must have kept theirs)."""
+        return pd.concat([o.timeseries for o in self.outputs], ignore_index=True)
+
+
+def replicate_seeds(base_seed: int, replications: int) -> list[int]:
+    """Seeds of replicates 0..replications-1: ``base_seed + r`` (the same in every scenario)."""
+    if replications < 1:
+        raise ConfigError(f"replications = {replications} must be >= 1")
+    return [int(base_seed) + r for r in range(replications)]
+
+
+def run_key(cfg: SimConfig, seed: int) -> str:
+    """A short hash of everything that determines one run's output (config + seed)."""
+    data = dataclasses.asdict(cfg)
+    for name in NON_MODEL_FIELDS:
+        data.pop(name, None)
+    data["seed"] = int(seed)
+    text = json.dumps(data, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def effective_workers(workers: int, n_jobs: int) -> int:
+    """Processes to use: ``workers`` (0 = all local cores), never more than the jobs."""
+    if workers < 0:
+        raise ConfigError(f"workers = {workers} must be >= 0 (0 = all local cores)")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(workers or cores, n_jobs))
+
+
+def run_one(
+    cfg_blob: bytes, label: str, replicate: int, seed: int, keep_timeseries: bool = True, label_column: str = "scenario"
+) -> RunOutput:
+    """Simulate one job; ``cfg_blob`` is the pickled SimConfig.
+
+    The config arrives pickled once per label in the parent (cheap to send, no
+    per-worker global state); the events table stays in the worker. The timeseries'
+    ``label_column`` is set to the label, whatever the config's scenario is called.
+    """
+    cfg = pickle.loads(cfg_blob)
+    res = simulate(cfg, seed=seed, replicate=replicate)
+    ts = None
+    if keep_timeseries:
+        ts = res.timeseries
+        ts[label_column] = label
+    return RunOutput(label, replicate, int(seed), ts, dict(res.summary))
+
+
+def _config_blobs(jobs: Sequence[Job]) -> dict[str, bytes]:
+    """Each label's config, pickled once; jobs of one label must share their config."""
+    first: dict[str, SimConfig] = {}
+    for job in jobs:
+        cfg = first.setdefault(job.label, job.config)
+        if cfg is not job.config and cfg != job.config:
+            raise ValueError(f"jobs labelled {job.label!r} have different configs; give each config its own label")
+    return {label: pickle.dumps(cfg) for label, cfg in first.items()}
+
+
+def run_jobs(
+    jobs: Sequence[Job],
+    workers: int = 0,
+    *,
+    parts_dir: Path | None = None,
+    progress: bool = True,
+    keep_timeseries: bool = True,
+    desc: str = "runs",
+    noun: str = "scenario",
+    label_column: str = "scenario",
+) -> Batch:
+    """Run every job on local processes and return their outputs in job order.
+
+    Args:
+        jobs: the replications to run; (label, replicate) must be unique.
+        workers: processes; 0 = all local cores; 1 = in this process.
+        parts_dir: if set, each finished run is saved there the moment it finishes, and
+            runs already saved with the same config and seed are loaded, not rerun.
+        progress: show a tqdm bar on stderr (``desc`` is its title).
+        keep_timeseries: False to return summaries only (less data between processes).
+        noun: what a label is, for error messages ("scenario merge_offices (replicate 3): ...").
+        label_column: the timeseries column that receives each job's label.
+    """
+    if parts_dir is not None and not keep_timeseries:
+        raise ValueError("parts_dir needs keep_timeseries=True (a part is the run's timeseries)")
+    ids = [(j.label, j.replicate) for j in jobs]
+    if len(set(ids)) != len(ids):
+        raise ValueError("jobs repeat a (label, replicate) pair")
+    t0 = time.perf_counter()
+    blobs = _config_blobs(jobs)
+    keys = {(j.label, j.replicate): run_key(j.config, j.seed) for j in jobs}
+    store = PartStore(parts_dir) if parts_dir is not None else None
+    done: dict[tuple[str, int], RunOutput] = {}
+    if store is not None:
+        for j in jobs:
+            out = store.load(j.label, j.replicate, keys[(j.label, j.replicate)])
+            if out is not None:
+                done[(j.label, j.replicate)] = out
+    loaded = len(done)
+    todo = [j for j in jobs if (j.label, j.replicate) not in done]
+    n_workers = effective_workers(workers, len(todo)) if todo else 0
+
+    def finish(out: RunOutput) -> None:
+        if store is not None:
+            store.save(out, keys[(out.label, out.replicate)])
+        done[(out.label, out.replicate)] = out
+
+    def args(j: Job) -> tuple:
+        return (blobs[j.label], j.label, j.replicate, j.seed, keep_timeseries, label_column)
+
+    bar = tqdm(total=len(jobs), initial=loaded, desc=desc, file=sys.stderr, disable=not progress, unit="run")
+    try:
+        if n_workers == 1:
+            for j in todo:
+                try:
+                    finish(run_one(*args(j)))
+                except USER_ERRORS as err:
+                    raise _naming_the_run(err, noun, j) from None
+                bar.update()
+        elif todo:
+            # spawn: workers start clean (no inherited Hydra or matplotlib state), as on macOS/Windows
+            ctx = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
+                futures = {pool.submit(run_one, *args(j)): j for j in todo}
+                try:
+                    for fut in as_completed(futures):
+                        try:
+                            out = fut.result()
+                        except USER_ERRORS as err:
+                            raise _naming_the_run(err, noun, futures[fut]) from None
+                        finish(out)
+                        bar.update()
+                except BaseException:
+                    for fut in futures:
+                        fut.cancel()
+                    raise
+    finally:
+        bar.close()
+    return Batch(
+        outputs=[done[i] for i in ids],  # job order: deterministic tables
+        simulated=len(todo),
+        loaded=loaded,
+        workers=n_workers,
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def _naming_the_run(err: Exception, noun: str, job: Job) -> Exception:
+    """The same user error, its message prefixed with the run it came from."""
+    return type(err)(f"{noun} {job.label} (replicate {job.replicate}): {err}")

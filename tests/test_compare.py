@@ -1,11 +1,10 @@
 """experiments.compare and sim.studies.compare: files, common random numbers, statistics,
 reproducibility, and resuming an interrupted comparison.
 
-The entry point runs in this process (``entry_point``), except the comparison that is
-killed part-way, which needs a real process to kill."""
+The entry point runs in this process (clitools.run_in_process, the ``in_process``
+fixture), except the comparison that is killed part-way, which needs a real process."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -15,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from clitools import plain_env, run_in_process
 from scipy import stats
-from test_studies_entry_points import entry_point
 
 import sim
 from sim.output.comparison import Comparison, comparison_figures
@@ -31,18 +30,12 @@ MERGER_MONTH = "2019-05"  # configs/scenario/merge_offices.yaml: the three offic
 SHORT = ["scenarios=[baseline,merge_offices]", "replications=3", "end=2019-12"]
 
 
-def _env():
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    env.pop("HYDRA_FULL_ERROR", None)
-    env.pop("CADRESIM_TRACEBACK", None)
-    return env
-
-
 @pytest.fixture(scope="module")
 def compare_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("compare") / "a"
-    p = entry_point("experiments.compare", *SHORT, "workers=2", f"hydra.run.dir={out}")
-    assert p.returncode == 0, p.stderr
+    with pytest.MonkeyPatch.context() as mp:
+        p = run_in_process(mp, "experiments.compare", *SHORT, "workers=2", run_dir=out)
+    assert p.code == 0, p.stderr
     return out
 
 
@@ -111,21 +104,21 @@ def test_common_random_numbers_before_the_merger(compare_dir):
     assert units["diff_mean"] == units["diff_ci_low"] == units["diff_ci_high"] == -2
 
 
-def test_same_config_and_seeds_give_identical_tables(compare_dir, tmp_path):
+def test_same_config_and_seeds_give_identical_tables(compare_dir, in_process, tmp_path):
     out = tmp_path / "b"
-    p = entry_point("experiments.compare", *SHORT, "workers=1", f"hydra.run.dir={out}")  # other worker count, same tables
-    assert p.returncode == 0, p.stderr
+    p = in_process("experiments.compare", *SHORT, "workers=1", run_dir=out)  # other worker count, same tables
+    assert p.code == 0, p.stderr
     pd.testing.assert_frame_equal(
         pd.read_parquet(out / "timeseries.parquet"), pd.read_parquet(compare_dir / "timeseries.parquet")
     )
     assert (out / "summary.csv").read_text() == (compare_dir / "summary.csv").read_text()
 
 
-def test_rerun_into_the_same_folder_runs_only_what_is_missing(compare_dir, tmp_path):
+def test_rerun_into_the_same_folder_runs_only_what_is_missing(compare_dir, in_process, tmp_path):
     out = tmp_path / "killed"
     args = [sys.executable, "-m", "experiments.compare", "scenarios=[baseline,merge_offices]", "replications=20",
             "end=2019-12", "workers=1", f"hydra.run.dir={out}"]  # fmt: skip
-    proc = subprocess.Popen(args, cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(args, cwd=ROOT, env=plain_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     parts = out / "parts"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(parts.glob("*.parquet"))) < 3 and proc.poll() is None:
@@ -136,8 +129,8 @@ def test_rerun_into_the_same_folder_runs_only_what_is_missing(compare_dir, tmp_p
     assert 3 <= saved < 40, f"the run should have been killed part-way ({saved} of 40 parts)"
     assert json.loads((out / "manifest.json").read_text())["status"] != "complete"
 
-    p = entry_point("experiments.compare", *args[3:])
-    assert p.returncode == 0, p.stderr
+    p = in_process("experiments.compare", *args[3:-1], run_dir=out)  # the same command, in this process
+    assert p.code == 0, p.stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete"
     assert manifest["runs_loaded_from_parts"] == saved
@@ -226,9 +219,9 @@ def test_time_comparison_counts_all_runs():
     assert line["compare_replications_per_s"] == pytest.approx(4 / line["compare_seconds"], rel=0.05)
 
 
-def test_bad_compare_input_exits_2(tmp_path):
-    p = entry_point("experiments.compare", "scenarios=[baseline,nonesuch]", "end=2019-06", f"hydra.run.dir={tmp_path}")
-    assert p.returncode == 2, p.stderr
+def test_bad_compare_input_exits_2(in_process, tmp_path):
+    p = in_process("experiments.compare", "scenarios=[baseline,nonesuch]", "end=2019-06", run_dir=tmp_path)
+    assert p.code == 2, p.stderr
     assert "nonesuch" in p.stderr and "merge_offices" in p.stderr and "Traceback" not in p.stderr
     manifest = tmp_path / "manifest.json"
     assert not manifest.exists() or json.loads(manifest.read_text())["status"] != "complete"

@@ -7,7 +7,6 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from test_studies_entry_points import entry_point
 
 import sim
 from sim.core.errors import ConfigError
@@ -56,12 +55,12 @@ def test_bad_sensitivity_specs_are_rejected(params, method, samples, fragment):
     assert fragment in str(err.value)
 
 
-def test_morris_end_to_end(tmp_path):
+def test_morris_end_to_end(in_process, tmp_path):
     out = tmp_path / "sens"
-    p = entry_point("experiments.sensitivity", "+experiment=sensitivity", "end=2019-06", "sensitivity.samples=2",
+    p = in_process("experiments.sensitivity", "+experiment=sensitivity", "end=2019-06", "sensitivity.samples=2",
             "sensitivity.replications=2", "sensitivity.outcomes=[headcount_end,promotions_total]", "workers=2",
-            f"hydra.run.dir={out}")  # fmt: skip
-    assert p.returncode == 0, p.stderr
+            run_dir=out)  # fmt: skip
+    assert p.code == 0, p.stderr
     cfg = sim.load_config(["+experiment=sensitivity"])
     params = cfg.sensitivity.parameters
     manifest = json.loads((out / "manifest.json").read_text())

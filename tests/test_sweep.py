@@ -1,6 +1,7 @@
 """Hydra multiruns of experiments.run (basic, joblib, submitit_local launchers; the Slurm
 launcher config) and gathering a multirun with experiments.sweep, all started in this
-process (``entry_point``); joblib and submitit start their own worker processes."""
+process (clitools.run_in_process, the ``in_process`` fixture); joblib and submitit
+start their own worker processes."""
 
 import json
 import shutil
@@ -9,8 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from clitools import run_in_process
 from hydra import compose, initialize_config_dir
-from test_studies_entry_points import entry_point
 
 import sim
 from sim.core.errors import InputError
@@ -18,6 +19,9 @@ from sim.params.compose import CONFIG_DIR
 from sim.studies.sweep import gather_sweep, job_overrides
 
 ROOT = Path(__file__).resolve().parent.parent
+# `-m` as an override: the in-process runner puts hydra.run.dir= first, after which argparse
+# takes no more flags; Hydra reads hydra.mode in its first composition (single_compose=False)
+MULTIRUN = "hydra.mode=MULTIRUN"
 
 
 def _complete_jobs(sweep_dir: Path) -> list[Path]:
@@ -31,11 +35,11 @@ def _complete_jobs(sweep_dir: Path) -> list[Path]:
 def grid_sweep(tmp_path_factory):
     """seed=range(0,2) x policy.selection.rule=merit,random with the basic launcher."""
     sweep_dir = tmp_path_factory.mktemp("mr") / "basic"
-    p = entry_point(
-        "experiments.run", "-m", "seed=range(0,2)", "policy.selection.rule=merit,random", "end=2019-06",
-        f"hydra.sweep.dir={sweep_dir}",
-    )  # fmt: skip
-    assert p.returncode == 0, p.stderr
+    with pytest.MonkeyPatch.context() as mp:
+        p = run_in_process(mp, "experiments.run", MULTIRUN, "seed=range(0,2)", "policy.selection.rule=merit,random",
+                           "end=2019-06", f"hydra.sweep.dir={sweep_dir}", run_dir=sweep_dir.parent / "run",
+                           single_compose=False)  # fmt: skip
+    assert p.code == 0, p.stderr
     return sweep_dir
 
 
@@ -52,13 +56,14 @@ def test_basic_multirun_writes_one_complete_run_folder_per_job(grid_sweep):
     assert len(combos) == 4  # every combination exactly once
 
 
-def test_joblib_multirun_on_local_cores(tmp_path):
+def test_joblib_multirun_on_local_cores(in_process, tmp_path):
     """Two workers for four jobs: each worker runs two, and a reused worker carries
     nothing from one job to the next (every job's table is the library's own run)."""
     sweep_dir = tmp_path / "joblib"
-    p = entry_point("experiments.run", "-m", "policy.selection.rule=merit,seniority", "seed=3,4", "end=2019-03",
-                    "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", f"hydra.sweep.dir={sweep_dir}")  # fmt: skip
-    assert p.returncode == 0, p.stderr
+    p = in_process("experiments.run", MULTIRUN, "policy.selection.rule=merit,seniority", "seed=3,4", "end=2019-03",
+                   "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", f"hydra.sweep.dir={sweep_dir}",
+                   single_compose=False)  # fmt: skip
+    assert p.code == 0, p.stderr
     assert "JoblibLauncher" in (sweep_dir / "multirun.yaml").read_text()
     assert len(_complete_jobs(sweep_dir)) == 4
     sweep = gather_sweep(sweep_dir)
@@ -72,11 +77,11 @@ def test_joblib_multirun_on_local_cores(tmp_path):
         pd.testing.assert_frame_equal(pd.read_parquet(sweep_dir / job / "timeseries.parquet"), own, check_dtype=False)
 
 
-def test_sweep_gathers_a_multirun_into_tidy_tables(grid_sweep, tmp_path):
+def test_sweep_gathers_a_multirun_into_tidy_tables(grid_sweep, in_process, tmp_path):
     out = tmp_path / "gathered"
-    p = entry_point("experiments.sweep", f"sweep.dir={grid_sweep}", f"hydra.run.dir={out}",
-            "sweep.outcomes=[leaders_end,promotions_total]")  # fmt: skip
-    assert p.returncode == 0, p.stderr
+    p = in_process("experiments.sweep", f"sweep.dir={grid_sweep}", "sweep.outcomes=[leaders_end,promotions_total]",
+                   run_dir=out)  # fmt: skip
+    assert p.code == 0, p.stderr
     assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
     ts = pd.read_parquet(out / "sweep_timeseries.parquet")
     assert len(ts) == 4 * 10  # 4 runs x 2018-09..2019-06
@@ -108,11 +113,11 @@ def test_sweep_skips_unfinished_jobs(grid_sweep, tmp_path):
     assert sweep.parameters == ["seed", "policy.selection.rule", "end"]
 
 
-def test_submitit_local_multirun(tmp_path):
+def test_submitit_local_multirun(in_process, tmp_path):
     sweep_dir = tmp_path / "submitit"
-    p = entry_point("experiments.run", "-m", "seed=0,1", "end=2019-03", "hydra/launcher=submitit_local",
-            f"hydra.sweep.dir={sweep_dir}")  # fmt: skip
-    assert p.returncode == 0, p.stderr
+    p = in_process("experiments.run", MULTIRUN, "seed=0,1", "end=2019-03", "hydra/launcher=submitit_local",
+                   f"hydra.sweep.dir={sweep_dir}", single_compose=False)  # fmt: skip
+    assert p.code == 0, p.stderr
     jobs = _complete_jobs(sweep_dir)
     assert len(jobs) == 2
     assert sorted(gather_sweep(sweep_dir).runs["seed"]) == [0, 1]
@@ -134,17 +139,16 @@ def test_slurm_launcher_config_composes():
         (["sweep.dir=/nonexistent/multirun"], "/nonexistent/multirun: sweep folder not found"),
     ],
 )
-def test_bad_sweep_dir_exits_2(tmp_path, args, fragment):
-    p = entry_point("experiments.sweep", *args, f"hydra.run.dir={tmp_path / 'out'}")
-    assert p.returncode == 2, p.stderr
+def test_bad_sweep_dir_exits_2(in_process, args, fragment):
+    p = in_process("experiments.sweep", *args)
+    assert p.code == 2, p.stderr
     assert fragment in p.stderr and "Traceback" not in p.stderr
 
 
-def test_gather_rejects_a_folder_without_jobs_and_unknown_outcomes(grid_sweep, tmp_path):
+def test_gather_rejects_a_folder_without_jobs_and_unknown_outcomes(grid_sweep, in_process, tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="holds no job folders"):
         gather_sweep(tmp_path / "empty")
-    p = entry_point("experiments.sweep", f"sweep.dir={grid_sweep}", "sweep.outcomes=[no_such_metric]",
-            f"hydra.run.dir={tmp_path / 'out'}")  # fmt: skip
-    assert p.returncode == 2
+    p = in_process("experiments.sweep", f"sweep.dir={grid_sweep}", "sweep.outcomes=[no_such_metric]")
+    assert p.code == 2
     assert "no_such_metric" in p.stderr and "leaders_end" in p.stderr

@@ -16,7 +16,7 @@ from hydra import compose, initialize_config_dir
 import sim
 from sim.core.errors import InputError
 from sim.params.compose import CONFIG_DIR
-from sim.studies.sweep import gather_sweep, job_overrides
+from sim.studies.sweep import gather_sweep, job_overrides, run_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 # `-m` as an override: the in-process runner puts hydra.run.dir= first, after which argparse
@@ -152,3 +152,20 @@ def test_gather_rejects_a_folder_without_jobs_and_unknown_outcomes(grid_sweep, i
     p = in_process("experiments.sweep", f"sweep.dir={grid_sweep}", "sweep.outcomes=[no_such_metric]")
     assert p.code == 2
     assert "no_such_metric" in p.stderr and "leaders_end" in p.stderr
+
+
+def test_run_sweep_gives_the_multirun_tables_without_hydra(grid_sweep):
+    """The same grid run through the study runner: the same jobs, values and numbers as
+    the multirun's job folders."""
+    ran = run_sweep({"seed": [0, 1], "policy.selection.rule": ["merit", "random"]}, ["end=2019-06"], workers=2,
+                    progress=False)  # fmt: skip
+    gathered = gather_sweep(grid_sweep)
+    assert ran.varied == ["seed", "policy.selection.rule"]
+    assert list(ran.runs["job"]) == list(gathered.runs["job"]) == ["0", "1", "2", "3"]
+    cols = ["job", "seed", "policy.selection.rule", "leaders_end", "promotions_total", "headcount_2019_03"]
+    cols = [c for c in cols if c in gathered.runs.columns]
+    pd.testing.assert_frame_equal(ran.runs[cols], gathered.runs[cols], check_dtype=False)
+    expected = gathered.timeseries.drop(columns="end")  # an override of the multirun, a fixed setting here
+    pd.testing.assert_frame_equal(ran.timeseries, expected, check_dtype=False)
+    with pytest.raises(sim.ConfigError, match="needs a list"):
+        run_sweep({"seed": []})

@@ -1,13 +1,23 @@
-"""Gathering a Hydra multirun (``python -m experiments.run -m ...``) into tidy tables.
+"""Sweeps: one run per combination of parameter values, as tidy tables.
 
-A multirun folder holds one job folder per combination (``<sweep dir>/<job number>/``),
-each with ``.hydra/overrides.yaml`` (the job's overrides) and the run folder files
-(manifest.json, timeseries.parquet, summary.csv). :func:`gather_sweep` reads them all:
-the overrides become columns, so each row says which parameter values produced it.
+A Hydra multirun (``python -m experiments.run -m ...``) leaves one job folder per
+combination (``<sweep dir>/<job number>/``), each with ``.hydra/overrides.yaml`` (the
+job's overrides) and the run folder files (manifest.json, timeseries.parquet,
+summary.csv). :func:`gather_sweep` reads them all: the overrides become columns, so each
+row says which parameter values produced it.
+
+:func:`run_sweep` gives the same tables without Hydra's launcher, from Python: the
+combinations are jobs for the study runner (``sim.studies.runner``), labelled with the
+job numbers a multirun would give them::
+
+    sweep = run_sweep({"seed": [0, 1], "policy.selection.rule": ["merit", "random"]}, ["end=2021-12"])
+    sweep.runs                         # one row per combination: job, the values, summary
 """
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,12 +25,24 @@ import pandas as pd
 import yaml
 from hydra.core.override_parser.overrides_parser import OverridesParser
 
-from sim.core.errors import InputError
+from sim.api import load_config
+from sim.core.errors import ConfigError, InputError
 from sim.output.run_folder import RunFolder, is_complete
 from sim.output.study_reports import markdown_table, write_sweep_files
+from sim.studies.runner import Job, run_jobs
 
 JOB_COLUMNS = ("job",)
-__all__ = ["Sweep", "check_outcomes", "gather_sweep", "job_folders", "job_overrides", "markdown_table", "write_sweep"]
+__all__ = [
+    "Sweep",
+    "check_outcomes",
+    "gather_sweep",
+    "grid_combinations",
+    "job_folders",
+    "job_overrides",
+    "markdown_table",
+    "run_sweep",
+    "write_sweep",
+]
 
 
 @dataclass
@@ -120,6 +142,47 @@ def gather_sweep(sweep_dir: Path) -> Sweep:
     parameters = list(params)
     varied = [p for p in parameters if p in runs.columns and runs[p].astype(str).nunique() > 1]
     return Sweep(timeseries, runs, parameters, varied, skipped)
+
+
+def grid_combinations(grid: Mapping[str, Sequence]) -> list[dict[str, object]]:
+    """Every combination of the values, in the order of Hydra's basic sweeper (the first
+    key varies slowest): ``{"a": [1, 2], "b": ["x"]}`` -> ``[{a: 1, b: x}, {a: 2, b: x}]``."""
+    if not grid:
+        raise ConfigError("the sweep grid is empty; give at least one key with its values")
+    empty = [k for k, v in grid.items() if isinstance(v, (str, bytes)) or len(v) == 0]
+    if empty:
+        raise ConfigError(f"sweep grid: {', '.join(empty)} needs a list of one or more values")
+    keys = list(grid)
+    return [dict(zip(keys, values)) for values in itertools.product(*(grid[k] for k in keys))]
+
+
+def run_sweep(
+    grid: Mapping[str, Sequence], overrides: Sequence[str] = (), workers: int = 0, *, progress: bool = True
+) -> Sweep:
+    """Run one replication per combination of ``grid`` (dotted config key -> values;
+    ``seed`` may be one of them) with ``overrides`` applied to all, on ``workers`` local
+    cores (0 = all), and return the tables :func:`gather_sweep` gives for the
+    equivalent multirun (``job`` numbers from 0, in the basic sweeper's order)."""
+    combos = grid_combinations(grid)
+    jobs = []
+    for number, combo in enumerate(combos):
+        cfg = load_config([*overrides, *(f"{k}={v}" for k, v in combo.items())])
+        jobs.append(Job(str(number), cfg, cfg.seed, 0))
+    batch = run_jobs(jobs, workers, progress=progress, desc="sweep runs", noun="job", label_column="job")
+    params = list(grid)
+    rows_ts, rows_runs = [], []
+    for out, combo in zip(batch.outputs, combos):
+        ts = out.timeseries.drop(columns="replicate")
+        extra = {k: v for k, v in combo.items() if k not in ts.columns}
+        ts = ts.assign(**extra)
+        rows_ts.append(ts)
+        rows_runs.append({"job": out.label, **combo, "scenario": ts["scenario"].iloc[0], "seed": out.seed, **out.summary})
+    timeseries = pd.concat(rows_ts, ignore_index=True)
+    lead = ["job", *[p for p in params if p in timeseries.columns and p not in ("seed", "scenario")]]
+    timeseries = timeseries[lead + [c for c in timeseries.columns if c not in lead]]
+    runs = pd.DataFrame(rows_runs)
+    varied = [p for p in params if runs[p].astype(str).nunique() > 1]
+    return Sweep(timeseries, runs, params, varied)
 
 
 def check_outcomes(runs: pd.DataFrame, outcomes: list[str]) -> None:

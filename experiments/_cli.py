@@ -10,13 +10,16 @@ import os
 import sys
 from collections.abc import Callable
 
+import yaml
+from hydra.errors import HydraException
+from omegaconf.errors import OmegaConfBaseException
+
 from sim.core.errors import USER_ERRORS
+from sim.params.compose import _explain_omegaconf
 from sim.params.schema import register
 
 
 def _message(err: BaseException) -> str:
-    from sim.params.compose import _explain_omegaconf
-
     text = _explain_omegaconf(err) if not isinstance(err, USER_ERRORS) else str(err)
     keep = []
     for line in text.splitlines():
@@ -48,10 +51,6 @@ class _WithoutHydraJobError:
 
 def run_cli(main: Callable[[], object]) -> None:
     """Run a @hydra.main function; report user errors without a traceback (exit 2)."""
-    import yaml
-    from hydra.errors import HydraException
-    from omegaconf.errors import OmegaConfBaseException
-
     register()
     show_tb = os.environ.get("CADRESIM_TRACEBACK") == "1"
     # Let Hydra re-raise so that composition errors reach us instead of exit code 1.

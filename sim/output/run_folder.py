@@ -12,6 +12,7 @@ import platform
 import subprocess
 import sys
 import time
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 
@@ -34,8 +35,6 @@ def git_state(repo: Path) -> dict[str, object]:
 
 
 def package_versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
     out = {"python": platform.python_version()}
     for name in ("mesa", "numpy", "pandas", "pyarrow", "matplotlib", "hydra-core", "omegaconf"):
         try:

@@ -6,23 +6,22 @@ crashes inside, leaves "running" or "failed", never "complete".
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from clitools import start
 
 import sim
 from sim.core.errors import InputError
 from sim.model import CadreModel
 from sim.output import report as reporting
 from sim.output.run_folder import RunFolder, is_complete, write_json_atomic
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _status(folder: Path) -> str | None:
@@ -43,16 +42,8 @@ def _manifests_saying_complete(folder: Path) -> list[Path]:
 
 
 def _start_run(run_dir: Path, *overrides: str) -> subprocess.Popen:
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    for k in ("HYDRA_FULL_ERROR", "CADRESIM_TRACEBACK", "HYDRA_MAIN_MODULE"):
-        env.pop(k, None)
-    return subprocess.Popen(
-        [sys.executable, "-m", "experiments.run", f"hydra.run.dir={run_dir}", *overrides],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    """A real ``python -m experiments.run``: only a process can be killed mid-write."""
+    return start("experiments.run", f"hydra.run.dir={run_dir}", *overrides)
 
 
 def _wait_for(proc: subprocess.Popen, ready, timeout: float = 120.0) -> None:
@@ -138,9 +129,10 @@ def test_bad_roster_through_the_model_marks_the_folder_failed(tmp_path, short_co
 
 def test_crash_in_the_middle_of_the_simulation_is_not_complete(tmp_path, short_config, monkeypatch):
     step = CadreModel.step
+    months = itertools.count(1)
 
     def crashing_step(self):
-        if self.month == self.start + 3:
+        if next(months) == 4:
             raise RuntimeError("simulated crash in month 4")
         step(self)
 

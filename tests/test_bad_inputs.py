@@ -1,133 +1,49 @@
 """Bad inputs (GitHub issue 6): each stops ``python -m experiments.run`` with one message
 naming what is wrong and where (key; or file, line, column), exit code 2, no traceback,
-and no run folder marked complete. docs/bad_inputs.md lists them with their messages.
+and no run folder marked complete.
 
-The command line runs in-process (``experiments._cli.run_cli`` on ``experiments.run.main``
-with a patched ``sys.argv``), which is what ``python -m experiments.run`` does, at a
-fraction of a subprocess's cost; ``test_in_process_matches_a_real_subprocess`` checks that
-the two agree. Checks that live in ``sim/params/checks.py or sim/world/roster_checks.py`` are called here the way the model
-will call them until they are wired in (``simulate_wiring``); ``test_validate_is_wired``
-is an expected failure until then, and passes once they are.
+The command line runs in-process (the ``in_process`` fixture: ``experiments._cli.run_cli``
+on ``experiments.run.main`` with a patched ``sys.argv``, which is what ``python -m
+experiments.run`` does); ``test_in_process_matches_a_real_subprocess`` checks that a real
+subprocess reports the same.
+
+docs/bad_inputs.md lists every case with the message it really gives: each case checks
+its own row there, so the page cannot drift from the code. After a deliberate change of
+a message, rewrite the rows with
+
+    CADRESIM_REFRESH_DOCS=1 .venv/bin/python -m pytest -q tests/test_bad_inputs.py
 """
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import dataclasses
-import inspect
-import io
-import json
-import logging
 import os
-import subprocess
-import sys
-import types
-from dataclasses import dataclass
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 import yaml
+from clitools import Outcome, assert_user_error, cli, scenario_names
 
 import sim
-from sim.core.errors import ConfigError, InputError
-from sim.params import checks as _config_checks
-from sim.params.schema import ActionSpec, DistrictSpec, OrgConfig, ScenarioConfig, SimConfig, UnitSpec
-from sim.world import roster_checks as _roster_checks
+from sim.core.errors import ConfigError
+from sim.params.checks import check_actions, check_config, check_org_config, check_plan
+from sim.params.schema import ActionSpec, DistrictSpec, OrgConfig, ScenarioConfig, UnitSpec
+from sim.world.roster_checks import load_roster_checked
 
 ROOT = Path(__file__).resolve().parent.parent
-# the checks of sim/params/checks.py and sim/world/roster_checks.py under one name
-validate = types.SimpleNamespace(
-    **{k: v for mod in (_config_checks, _roster_checks) for k, v in vars(mod).items() if not k.startswith("_")}
-)
 SHORT = "end=2019-06"  # keeps any run that does start short
 
 
-# --------------------------------------------------------------------------- harness
-@dataclass
-class Outcome:
-    code: int | str | None
-    stderr: str
-    stdout: str
-    run_dir: Path
-
-    @property
-    def status(self) -> str | None:
-        f = self.run_dir / "manifest.json"
-        return json.loads(f.read_text())["status"] if f.exists() else None
-
-
 @pytest.fixture()
-def cli(tmp_path, monkeypatch):
-    """Run ``python -m experiments.run <args>`` in this process; returns an Outcome."""
-    from hydra._internal.hydra import Hydra
-    from hydra.core.global_hydra import GlobalHydra
-
-    from experiments import run as run_module
-    from experiments._cli import run_cli
-
-    # Hydra finds configs/ relative to the calling file when the module is __main__.
-    monkeypatch.setenv("HYDRA_MAIN_MODULE", "__main__")
-    # Hydra composes the config twice: once to read hydra.mode (any error there is
-    # swallowed and the mode taken as "run"), then for the run. The first is skipped
-    # here (same outcome, half the time); test_in_process_matches_a_real_subprocess
-    # checks that the messages agree.
-    monkeypatch.setattr(Hydra, "get_mode", lambda self, config_name, overrides: None)
-    monkeypatch.setenv("HYDRA_FULL_ERROR", "1")  # run_cli sets it; restored afterwards
-    monkeypatch.delenv("CADRESIM_TRACEBACK", raising=False)
-    counter = iter(range(1000))
-
-    def invoke(*args: str) -> Outcome:
-        run_dir = tmp_path / f"run{next(counter)}"
-        monkeypatch.setattr(sys, "argv", ["experiments/run.py", f"hydra.run.dir={run_dir}", *args])
-        root = logging.getLogger()
-        handlers, level = list(root.handlers), root.level
-        err, out = io.StringIO(), io.StringIO()
-        GlobalHydra.instance().clear()
-        code: int | str | None = 0
-        try:
-            with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
-                run_cli(run_module.main)
-        except SystemExit as e:
-            code = e.code
-        except Exception as e:  # an uncaught error is what the command line would show as a traceback
-            code = f"uncaught {type(e).__name__}"
-            err.write(f"Traceback (most recent call last):\n{type(e).__name__}: {e}\n")
-        finally:
-            GlobalHydra.instance().clear()
-            for h in root.handlers:  # Hydra's job logging (a FileHandler in the run folder)
-                if h not in handlers:
-                    h.close()
-            root.handlers[:] = handlers
-            root.setLevel(level)
-        return Outcome(code, err.getvalue(), out.getvalue(), run_dir)
-
-    return invoke
+def run(in_process):
+    """``python -m experiments.run <args>`` in this process; returns a clitools.Outcome."""
+    return lambda *args: in_process("experiments.run", *args)
 
 
-def assert_user_error(outcome: Outcome, *fragments: str) -> None:
-    """Exit code 2, one message, no traceback, every fragment in it, no complete folder."""
-    err = outcome.stderr
-    assert outcome.code == 2, (outcome.code, err)
-    assert "Traceback" not in err, err
-    assert err.count("cadresim: error:") == 1, err
-    message = err[err.index("cadresim: error:") :]
-    for f in fragments:
-        assert f in message, f"{f!r} not in:\n{message}"
-    # a run that started and stopped says so; none says "complete"
-    assert outcome.status in (None, "failed"), outcome.status
-
-
-# --------------------------------------------------------------------------- wiring probes
-def _raises(fn, text: str) -> bool:
-    try:
-        fn()
-    except (ConfigError, InputError) as err:
-        return text in str(err)
-    return False
-
-
+# --------------------------------------------------------------------------- a tiny organisation
 TINY = {
     "name": "tiny",
     "province": "Tiny",
@@ -152,96 +68,6 @@ def _tiny_org(data: dict = TINY) -> OrgConfig:
         province_units=[UnitSpec(**u) for u in data["province_units"]],
         district_units=[UnitSpec(**u) for u in data["district_units"]],
     )
-
-
-def _probe_config() -> bool:
-    """Is validate.check_config called when a SimConfig is built?"""
-    actions = [ActionSpec(kind="merge", month="2019-01", units=["office", "office"])]
-    return _raises(lambda: SimConfig(org=_tiny_org(), scenario=ScenarioConfig(actions=actions)), "more than once")
-
-
-def _probe_plan() -> bool:
-    """Is validate.check_plan called by restructuring.plan?"""
-    from sim.restructuring import plan
-    from sim.world.org import Org
-
-    actions = [
-        ActionSpec(kind="abolish_level", month="2019-01", level="district", districts=["AA"]),
-        ActionSpec(kind="abolish_level", month="2019-06", level="district", districts=["AA"]),
-    ]
-    cfg = SimConfig(org=_tiny_org(), scenario=ScenarioConfig(actions=actions))
-    return _raises(lambda: plan(cfg, Org(cfg.org), np.random.default_rng(0)), "no units left")
-
-
-def _probe_roster() -> bool:
-    """Does the model load rosters through validate.load_roster_checked?"""
-    import sim.model
-    import sim.world.roster
-
-    return any("load_roster_checked" in inspect.getsource(mod) for mod in (sim.model, sim.world.roster))
-
-
-def _probe_cli(text: str) -> bool:
-    import experiments._cli
-
-    return text in inspect.getsource(experiments._cli)
-
-
-WIRING = {
-    "config": (_probe_config, "call validate.check_config(self) at the end of SimConfig.__post_init__ (sim/params/schema.py)"),
-    "plan": (_probe_plan, "call validate.check_plan(cfg, org, out) at the end of restructuring.plan (sim/restructuring.py)"),
-    "roster": (_probe_roster, "use validate.load_roster_checked in place of load_roster in CadreModel.__init__ (sim/model.py)"),
-}
-WIRED = {name: probe() for name, (probe, _) in WIRING.items()}
-
-
-def simulate_wiring(monkeypatch, point: str | None) -> None:
-    """Until a check of sim/params/checks.py or sim/world/roster_checks.py is called by the model, call it here the way the
-    model will, so that its message is tested through the command line today.
-    ``test_validate_is_wired`` says whether the real call is in place."""
-    if point is None or WIRED[point]:
-        return
-    import sim.model
-    import sim.restructuring
-
-    if point == "config":
-        post_init = SimConfig.__post_init__
-
-        def checked_post_init(self):
-            post_init(self)
-            validate.check_config(self)
-
-        monkeypatch.setattr(SimConfig, "__post_init__", checked_post_init)
-    elif point == "plan":
-        plan = sim.restructuring.plan
-
-        def checked_plan(cfg, org, rng):
-            out = plan(cfg, org, rng)
-            validate.check_plan(cfg, org, out)
-            return out
-
-        monkeypatch.setattr(sim.restructuring, "plan", checked_plan)
-    elif point == "roster":
-        monkeypatch.setattr(sim.model, "load_roster", validate.load_roster_checked)
-
-
-@pytest.mark.parametrize(
-    "point",
-    [pytest.param(k, marks=pytest.mark.xfail(not WIRED[k], strict=True, reason=f"not wired yet: {where}")) for k, (_, where) in WIRING.items()],
-)
-def test_validate_is_wired(point):
-    """Each group of checks in sim/params/checks.py or sim/world/roster_checks.py is called by the model (xfail until it is)."""
-    assert WIRING[point][0]()
-
-
-NEEDS_YAML = pytest.mark.xfail(
-    not _probe_cli("YAMLError"), strict=True, reason="experiments/_cli.py must catch yaml.YAMLError (docs/bad_inputs.md)"
-)
-NEEDS_QUIET = pytest.mark.xfail(
-    not _probe_cli("Error executing job"),
-    strict=True,
-    reason="experiments/_cli.py must drop Hydra's 'Error executing job with overrides' line (docs/bad_inputs.md)",
-)
 
 
 # --------------------------------------------------------------------------- configuration
@@ -271,10 +97,11 @@ CONFIG_CASES = [
 
 
 @pytest.mark.parametrize("override,fragments", [c[1:] for c in CONFIG_CASES], ids=[c[0] for c in CONFIG_CASES])
-def test_bad_config(cli, override, fragments):
-    out = cli(SHORT, override)
+def test_bad_config(run, tmp_path, request, override, fragments):
+    out = run(SHORT, override)
     assert_user_error(out, *fragments)
     assert out.status is None  # stopped before the run folder was started
+    documented(request, out, tmp_path)
 
 
 # --------------------------------------------------------------------------- organisation YAML
@@ -289,7 +116,7 @@ def _set(level: str, i: int, **kv):
 
 
 ORG_CASES = [
-    # (id, edited organisation (dict or raw text), fragments, check of sim/params/checks.py or sim/world/roster_checks.py or None)
+    # (id, edited organisation (dict or raw text), fragments, where it is caught: a key of CAUGHT_BY)
     ("duplicate unit keys", _variant(_set("province_units", 2, key="office")), ["org.province_units", "duplicate unit key(s) office"], None),
     ("duplicate district codes", _variant(_set("districts", 1, code="AA")), ["org.districts", "duplicate district code(s) AA"], None),
     ("unknown sector", _variant(_set("province_units", 2, sector="church")), ["unit 'board'.sector = 'church'", "party, state, front, assembly"], None),
@@ -305,27 +132,24 @@ ORG_CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    "org,fragments,wire",
-    [pytest.param(c[1], c[2], c[3], marks=[NEEDS_YAML] if c[3] == "yaml" else [], id=c[0]) for c in ORG_CASES],
-)
-def test_bad_organisation_file(cli, tmp_path, monkeypatch, org, fragments, wire):
-    simulate_wiring(monkeypatch, None if wire == "yaml" else wire)
+@pytest.mark.parametrize("org,fragments,caught_by", [c[1:] for c in ORG_CASES], ids=[c[0] for c in ORG_CASES])
+def test_bad_organisation_file(run, tmp_path, request, org, fragments, caught_by):
     confdir = tmp_path / "conf"
     (confdir / "org").mkdir(parents=True)
     text = org if isinstance(org, str) else yaml.safe_dump(org, sort_keys=False)
     (confdir / "org" / "bad.yaml").write_text(text)
-    out = cli(f"hydra.searchpath=[file://{confdir}]", "org=bad", SHORT)
+    out = run(f"hydra.searchpath=[file://{confdir}]", "org=bad", SHORT)
     assert_user_error(out, *fragments)
+    documented(request, out, tmp_path)
 
 
-def test_the_tiny_organisation_itself_runs(cli, tmp_path):
+def test_the_tiny_organisation_itself_runs(run, tmp_path):
     """The organisation the cases above break is valid as it stands (so each case tests
     only its own edit)."""
     confdir = tmp_path / "conf"
     (confdir / "org").mkdir(parents=True)
     (confdir / "org" / "tiny.yaml").write_text(yaml.safe_dump(TINY, sort_keys=False))
-    out = cli(f"hydra.searchpath=[file://{confdir}]", "org=tiny", SHORT)
+    out = run(f"hydra.searchpath=[file://{confdir}]", "org=tiny", SHORT)
     assert out.code == 0, out.stderr
     assert out.status == "complete"
 
@@ -361,7 +185,7 @@ def _csv(df) -> bytes:
 
 
 ROSTER_CASES = [
-    # (id, file made from the frame, fragments besides the file name, check of sim/params/checks.py or sim/world/roster_checks.py or None)
+    # (id, file made from the frame, fragments besides the file name, where it is caught: a key of CAUGHT_BY)
     ("missing columns", lambda df: _csv(df.drop(columns=["sex", "post"])), ["line 1", "missing column(s) sex, post", "required: cadre_id, birth, sex, unit, post"], None),
     ("unknown column", lambda df: _csv(df.assign(salary="1")), ["line 1", "unknown column(s) salary", "valid: cadre_id"], None),
     ("unparseable date", lambda df: _csv(_edit(3, "birth", "1970/05")(df)), ["line 5", "column 'birth'", "'1970/05' is not a month in the form YYYY-MM"], None),
@@ -396,20 +220,20 @@ ROSTER_CASES = [
 ]
 
 
-@pytest.mark.parametrize("make,fragments,wire", [c[1:] for c in ROSTER_CASES], ids=[c[0] for c in ROSTER_CASES])
-def test_bad_roster(cli, tmp_path, monkeypatch, roster_frame, make, fragments, wire):
-    simulate_wiring(monkeypatch, wire)
+@pytest.mark.parametrize("make,fragments,caught_by", [c[1:] for c in ROSTER_CASES], ids=[c[0] for c in ROSTER_CASES])
+def test_bad_roster(run, tmp_path, request, roster_frame, make, fragments, caught_by):
     path = tmp_path / "roster.csv"
     path.write_bytes(make(roster_frame.copy()))
-    out = cli(f"roster={path}", SHORT)
+    out = run(f"roster={path}", SHORT)
     assert_user_error(out, str(path), *fragments)
     assert out.status == "failed"
+    documented(request, out, tmp_path)
 
 
-def test_the_roster_sample_itself_runs(cli, tmp_path, roster_frame):
+def test_the_roster_sample_itself_runs(run, tmp_path, roster_frame):
     path = tmp_path / "roster.csv"
     path.write_bytes(_csv(roster_frame))
-    out = cli(f"roster={path}", SHORT)
+    out = run(f"roster={path}", SHORT)
     assert out.code == 0, out.stderr
     assert out.status == "complete"
 
@@ -421,7 +245,7 @@ def _actions(*actions: str) -> str:
 
 MERGE_OFFICES = "{kind:merge,month:'2019-05',level:province,units:[pc_office,council_office]}"
 SCENARIO_CASES = [
-    # (id, override, fragments, check of sim/params/checks.py or sim/world/roster_checks.py or None)
+    # (id, override, fragments, where it is caught: a key of CAUGHT_BY)
     ("unknown unit key", _actions("{kind:merge,month:'2019-05',level:province,units:[pc_office,nonesuch]}"), ["scenario action 1 (merge at 2019-05)", "unknown unit key(s) nonesuch", "valid: agencies_bloc"], None),
     ("unknown function tag", _actions("{kind:merge,month:'2019-05',level:province,functions:[nonesuch]}"), ["scenario action 1 (merge at 2019-05)", "unknown function tag(s) nonesuch", "valid: agriculture"], None),
     ("unknown action kind", _actions("{kind:explode,month:'2019-05'}"), ["action.kind = 'explode'", "concurrent_head, merge, split, abolish_level"], None),
@@ -450,13 +274,14 @@ SCENARIO_CASES = [
 ]
 
 
-@pytest.mark.parametrize("override,fragments,wire", [c[1:] for c in SCENARIO_CASES], ids=[c[0] for c in SCENARIO_CASES])
-def test_bad_scenario_action(cli, monkeypatch, override, fragments, wire):
-    simulate_wiring(monkeypatch, wire)
-    assert_user_error(cli(SHORT, override), *fragments)
+@pytest.mark.parametrize("override,fragments,caught_by", [c[1:] for c in SCENARIO_CASES], ids=[c[0] for c in SCENARIO_CASES])
+def test_bad_scenario_action(run, tmp_path, request, override, fragments, caught_by):
+    out = run(SHORT, override)
+    assert_user_error(out, *fragments)
+    documented(request, out, tmp_path)
 
 
-def test_bad_scenario_file(cli, tmp_path):
+def test_bad_scenario_file(run, tmp_path):
     """A scenario YAML of one's own (via hydra.searchpath) is checked the same way."""
     confdir = tmp_path / "conf"
     (confdir / "scenario").mkdir(parents=True)
@@ -465,67 +290,159 @@ def test_bad_scenario_file(cli, tmp_path):
         "actions": [{"kind": "merge", "month": "2019-05", "level": "province", "units": ["pc_office", "nonesuch"]}],
     }
     (confdir / "scenario" / "mine.yaml").write_text(yaml.safe_dump(scenario))
-    out = cli(f"hydra.searchpath=[file://{confdir}]", "scenario=mine", SHORT)
+    out = run(f"hydra.searchpath=[file://{confdir}]", "scenario=mine", SHORT)
     assert_user_error(out, "scenario action 1 (merge at 2019-05)", "unknown unit key(s) nonesuch")
 
 
 # --------------------------------------------------------------------------- the message alone
-@NEEDS_QUIET
 @pytest.mark.parametrize("override", ["replications=0", f"roster={ROOT / 'no_such_roster.csv'}"])
-def test_stderr_holds_only_the_message(cli, override):
-    out = cli(SHORT, override)
+def test_stderr_holds_only_the_message(run, override):
+    out = run(SHORT, override)
     assert out.code == 2
     assert out.stderr.startswith("cadresim: error:"), out.stderr
 
 
-def test_traceback_on_request(cli, monkeypatch):
+def test_traceback_on_request(run, monkeypatch):
     """CADRESIM_TRACEBACK=1 re-raises the error instead of the one-line message."""
     monkeypatch.setenv("CADRESIM_TRACEBACK", "1")
-    out = cli("replications=0", SHORT)
+    out = run("replications=0", SHORT)
     assert out.code == "uncaught ConfigError"
     assert "replications = 0 must be >= 1" in out.stderr
 
 
-def test_in_process_matches_a_real_subprocess(cli, tmp_path):
-    """The in-process harness reports what `python -m experiments.run` reports."""
+def test_in_process_matches_a_real_subprocess(run, tmp_path):
+    """A real `python -m experiments.run` given a bad input exits with code 2 and the one
+    message, no traceback, and the in-process harness reports the same message."""
     confdir = tmp_path / "conf"
     (confdir / "org").mkdir(parents=True)
     (confdir / "org" / "bad.yaml").write_text(yaml.safe_dump(_variant(_set("districts", 1, code="AA"))))
     args = [f"hydra.searchpath=[file://{confdir}]", "org=bad", SHORT]
-    env = {**os.environ, "MPLBACKEND": "Agg"}
-    for k in ("HYDRA_FULL_ERROR", "CADRESIM_TRACEBACK", "HYDRA_MAIN_MODULE"):
-        env.pop(k, None)
     run_dir = tmp_path / "sub"
-    p = subprocess.run(
-        [sys.executable, "-m", "experiments.run", f"hydra.run.dir={run_dir}", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-    )
-    sub = Outcome(p.returncode, p.stderr, p.stdout, run_dir)
-    here = cli(*args)
+    sub = Outcome.of(cli("experiments.run", f"hydra.run.dir={run_dir}", *args), run_dir)
+    here = run(*args)
     assert_user_error(sub, "org.districts", "duplicate district code(s) AA")
     assert_user_error(here, "org.districts", "duplicate district code(s) AA")
-
-    def message(o):
-        return o.stderr[o.stderr.index("cadresim: error:") :]
-
-    assert message(sub) == message(here)
+    assert sub.stderr.startswith("cadresim: error:"), sub.stderr  # Hydra's own line is dropped
+    assert sub.message == here.message
 
 
-# --------------------------------------------------------------------------- sim/params/checks.py or sim/world/roster_checks.py directly
-def test_validate_accepts_every_shipped_scenario_and_the_default_org(tmp_path):
+# --------------------------------------------------------------------------- docs/bad_inputs.md
+DOC = ROOT / "docs" / "bad_inputs.md"
+REFRESH = os.environ.get("CADRESIM_REFRESH_DOCS") == "1"
+MESSAGE_CUT = 300  # characters of a message shown in the table
+CAUGHT_BY = {
+    None: "schema or loader",
+    "config": "`check_config` (1)",
+    "plan": "`check_plan` (2)",
+    "roster": "`load_roster_checked` (3)",
+    "yaml": "`run_cli` (4)",
+}
+# the tables of the page, in order; rows are numbered through all four
+GROUPS = {
+    "test_bad_config": ("config", [(c[0], f"{c[0]}: `{c[1]}`", None) for c in CONFIG_CASES]),
+    "test_bad_organisation_file": ("org", [(c[0], c[0], c[3]) for c in ORG_CASES]),
+    "test_bad_roster": ("roster", [(c[0], c[0], c[3]) for c in ROSTER_CASES]),
+    "test_bad_scenario_action": (
+        "scenario",
+        [(c[0], f"{c[0]}: `{c[1].removeprefix('scenario.actions=')}`", c[3]) for c in SCENARIO_CASES],
+    ),
+}
+NUMBERED = [(group, *case) for group, cases in GROUPS.values() for case in cases]
+ROW = re.compile(r"^\| (\d+) \| ")
+RECORDED: dict[int, str] = {}  # refresh mode: number -> row as the run gave it
+
+
+def _doc_rows(text: str) -> dict[int, str]:
+    return {int(m.group(1)): line for line in text.splitlines() if (m := ROW.match(line))}
+
+
+def _shown(outcome: Outcome, tmp_path: Path) -> str:
+    """The message as the page shows it: after the prefix, <tmp> for the test's folder,
+    ⏎ for line breaks, cut at MESSAGE_CUT characters."""
+    text = outcome.message.removeprefix("cadresim: error:").replace(str(tmp_path), "<tmp>")
+    text = " ⏎ ".join(line.strip() for line in text.strip().splitlines() if line.strip())
+    text = text.replace("|", "\\|")
+    return text if len(text) <= MESSAGE_CUT else text[:MESSAGE_CUT].rstrip() + " …"
+
+
+def documented(request, outcome: Outcome, tmp_path: Path) -> None:
+    """This case's row of docs/bad_inputs.md is what the run gave (or, when refreshing,
+    becomes it)."""
+    case_id = request.node.callspec.id
+    group = GROUPS[request.node.originalname][0]
+    i, (_, _, cell, caught) = next((k, case) for k, case in enumerate(NUMBERED) if case[0] == group and case[1] == case_id)
+    folder = "not created" if outcome.status is None else f"`{outcome.status}`"
+    row = f"| {i + 1} | {cell} | {_shown(outcome, tmp_path)} | {outcome.code} | {folder} | {CAUGHT_BY[caught]} |"
+    if REFRESH:
+        RECORDED[i + 1] = row
+        return
+    on_page = _doc_rows(DOC.read_text()).get(i + 1)
+    assert on_page == row, (
+        f"docs/bad_inputs.md row {i + 1} differs from the run:\n  page: {on_page}\n  run:  {row}\n"
+        "if the change is meant, refresh the page: CADRESIM_REFRESH_DOCS=1 .venv/bin/python -m pytest -q tests/test_bad_inputs.py"
+    )
+
+
+def _counts() -> str:
+    by_model = sum(1 for case in NUMBERED if case[3] is None)
+    return f"**{len(NUMBERED)} bad inputs**: {by_model} caught by the schema and the loaders, {len(NUMBERED) - by_model} by the extra checks"
+
+
+COUNTS = re.compile(r"\*\*\d+ bad inputs\*\*: \d+ caught by the schema and the loaders, \d+ by the extra checks")
+
+
+MARKER = re.compile(r"^<!-- cases: (\w+) -->$")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _refresh_the_page():
+    """In refresh mode, write the rows the cases gave into docs/bad_inputs.md once they
+    have all run (a partial run would leave holes, so it writes nothing). Each group's
+    rows go into the table under its ``<!-- cases: <group> -->`` line."""
+    yield
+    if not REFRESH:
+        return
+    if len(RECORDED) != len(NUMBERED):
+        missing = [NUMBERED[n - 1][1] for n in range(1, len(NUMBERED) + 1) if n not in RECORDED]
+        print(f"\ndocs/bad_inputs.md not refreshed: {len(missing)} case(s) did not run or failed: {missing}")
+        return
+    out, group = [], None
+    for line in DOC.read_text().splitlines():
+        if ROW.match(line):
+            continue  # every row is written anew below its table's header
+        out.append(COUNTS.sub(_counts(), line))
+        if m := MARKER.match(line):
+            group = m.group(1)
+        elif group is not None and line.startswith("|---"):
+            out.extend(RECORDED[n] for n in sorted(RECORDED) if NUMBERED[n - 1][0] == group)
+            group = None
+    DOC.write_text("\n".join(out) + "\n")
+
+
+@pytest.mark.skipif(REFRESH, reason="the page is being rewritten by this run")
+def test_the_page_lists_every_case_once_in_order():
+    text = DOC.read_text()
+    rows = _doc_rows(text)
+    assert sorted(rows) == list(range(1, len(NUMBERED) + 1)), "docs/bad_inputs.md has rows missing or extra"
+    for n, (_, case_id, cell, _) in enumerate(NUMBERED, start=1):
+        assert rows[n].startswith(f"| {n} | {cell} | "), (n, case_id, rows[n])
+    assert _counts() in text
+    markers = [m.group(1) for line in text.splitlines() if (m := MARKER.match(line))]
+    assert markers == [group for group, _ in GROUPS.values()], "each table needs its <!-- cases: <group> --> line"
+
+
+# --------------------------------------------------------------------------- the checks called directly
+def test_checks_accept_every_shipped_scenario_and_the_default_org():
     from sim.restructuring import plan
     from sim.world.org import Org
 
-    base = sim.load_config([])
-    org_cfg = base.org
-    validate.check_config(base)
-    for name in sim.params.schema.SCENARIO_NAMES:
-        data = yaml.safe_load((ROOT / "configs" / "scenario" / f"{name}.yaml").read_text())
-        actions = [ActionSpec(**a) for a in data.get("actions") or []]
-        cfg = dataclasses.replace(base, scenario=ScenarioConfig(name=name, actions=actions))
-        validate.check_config(cfg)
-        org = Org(org_cfg)
-        validate.check_plan(cfg, org, plan(cfg, org, np.random.default_rng(0)))
+    names = scenario_names()
+    assert {"baseline", "all_pilots", "merge_offices"} <= set(names)
+    for name in names:
+        cfg = sim.load_config([f"scenario={name}"])
+        check_config(cfg)
+        org = Org(cfg.org)
+        check_plan(cfg, org, plan(cfg, org, np.random.default_rng(0)))
 
 
 @pytest.mark.parametrize(
@@ -543,13 +460,13 @@ def test_validate_accepts_every_shipped_scenario_and_the_default_org(tmp_path):
 )
 def test_check_actions_messages(actions, fragment):
     with pytest.raises(ConfigError, match="scenario action 1") as info:
-        validate.check_actions([ActionSpec(**a) for a in actions], n_districts=2)
+        check_actions([ActionSpec(**a) for a in actions], n_districts=2)
     assert fragment in str(info.value)
 
 
 def test_check_actions_needs_districts_for_district_level():
     with pytest.raises(ConfigError, match="level 'district' but the organisation has no districts"):
-        validate.check_actions([ActionSpec(kind="abolish_level", month="2019-01", level="district")], n_districts=0)
+        check_actions([ActionSpec(kind="abolish_level", month="2019-01", level="district")], n_districts=0)
 
 
 @pytest.mark.parametrize(
@@ -560,7 +477,7 @@ def test_check_org_config_district_codes(code, fragment):
     org = _tiny_org()
     org.districts[1] = DistrictSpec(code=code, name="x")
     with pytest.raises(ConfigError, match=r"org\.districts\[1\]\.code") as info:
-        validate.check_org_config(org)
+        check_org_config(org)
     assert fragment in str(info.value)
 
 
@@ -575,7 +492,7 @@ def _plan(actions):
     )
     org = Org(cfg.org)
     planned = plan(cfg, org, np.random.default_rng(0))
-    validate.check_plan(cfg, org, planned)
+    check_plan(cfg, org, planned)
     return planned
 
 
@@ -600,7 +517,6 @@ def test_check_plan_messages():
 
 def test_check_population_accepts_synthetic_rosters(tmp_path):
     """The checks never reject what the synthetic generator writes (several seeds)."""
-    from sim.model import make_streams
     from sim.world.org import Org
 
     cfg = sim.load_config([SHORT])
@@ -608,6 +524,6 @@ def test_check_population_accepts_synthetic_rosters(tmp_path):
     for seed in range(3):
         path = tmp_path / f"r{seed}.csv"
         sim.synthetic_roster(cfg, seed=seed).to_csv(path, index=False)
-        pop = validate.load_roster_checked(path, Org(cfg.org), cfg, make_streams(seed)["population"])
+        pop = load_roster_checked(path, Org(cfg.org), cfg, np.random.default_rng(seed))
         assert len(pop) > 3000
     assert org.n_posts > len(pop)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.util
 import io
 import itertools
 import json
@@ -91,7 +92,7 @@ def assert_user_error(outcome: Outcome, *fragments: str) -> None:
 
 
 def run_in_process(monkeypatch: pytest.MonkeyPatch, module: str, *args: str, run_dir: Path, single_compose: bool = True) -> Outcome:
-    """``python -m <module> hydra.run.dir=<run_dir> <args>`` in this process.
+    """``python -m <module> [flags] hydra.run.dir=<run_dir> <overrides>`` in this process.
 
     Environment, ``sys.argv`` and logging are restored afterwards (``run_cli`` sets
     HYDRA_FULL_ERROR; Hydra adds a log file handler in the run folder).
@@ -115,7 +116,10 @@ def run_in_process(monkeypatch: pytest.MonkeyPatch, module: str, *args: str, run
     if single_compose:
         monkeypatch.setattr(Hydra, "get_mode", lambda self, config_name, overrides: None)
     script = str(Path(*module.split(".")).with_suffix(".py"))
-    monkeypatch.setattr(sys, "argv", [script, f"hydra.run.dir={run_dir}", *args])
+    # flags (-m, --cfg job) before the run folder, as a user would type them
+    flags = [a for a in args if a.startswith("-")]
+    overrides = [a for a in args if not a.startswith("-")]
+    monkeypatch.setattr(sys, "argv", [script, *flags, f"hydra.run.dir={run_dir}", *overrides])
 
     root = logging.getLogger()
     handlers, level = list(root.handlers), root.level
@@ -160,8 +164,8 @@ class InProcess:
 def scenario_names() -> list[str]:
     """The shipped scenario names: from the config search path once sim.params.compose
     finds them, else the files of configs/scenario/."""
-    try:
-        from sim.params.compose import scenario_names as found
-    except ImportError:
-        return sorted(p.stem for p in (ROOT / "configs" / "scenario").glob("*.yaml"))
-    return list(found())
+    for module in ("sim.params.compose", "sim.params.search"):
+        found = getattr(importlib.import_module(module), "scenario_names", None) if importlib.util.find_spec(module) else None
+        if found is not None:
+            return list(found())
+    return sorted(p.stem for p in (ROOT / "configs" / "scenario").glob("*.yaml"))

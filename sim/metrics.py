@@ -17,8 +17,8 @@ from typing import NamedTuple
 import mesa
 import numpy as np
 
-from sim.core.vocabulary import HEAD
-from sim.pipeline import pool_metrics
+from sim.core.vocabulary import HEAD, LEADER_KINDS
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -97,6 +97,14 @@ def metric(name: str) -> Metric:
         raise KeyError(f"unknown metric {name!r}; valid: {', '.join(BY_NAME)}") from None
 
 
+# the columns measured here, on the organisation and the people store; every other
+# column comes from a process's ``measure`` (its ``metrics``) or is a flow counter
+STAFFING_COLUMNS = (
+    "headcount", "units", "leader_posts", "head_posts", "leaders", "heads", "deputies",
+    "vacant_leader_posts", "concurrent_posts", "leaders_women_share", "leaders_under40_share", "leaders_mean_age",
+)
+
+
 class _LeaderPosts(NamedTuple):
     """What the metrics need to know about the leader posts of one organisation version."""
 
@@ -105,85 +113,81 @@ class _LeaderPosts(NamedTuple):
     units: int
     concurrent: int
     head_posts: int
-    non_local: np.ndarray  # district posts in ids under the non-local rule
-    non_local_area: np.ndarray  # their areas
 
 
-def _leader_posts(model) -> _LeaderPosts:
-    """Active head and deputy posts (cached until the organisation changes)."""
-    org = model.org
-    cache = getattr(model, "_leader_cache", None)
-    if cache is None or cache[0] != org.version:
-        n = org.n_posts
-        ids = np.flatnonzero(org.post_active[:n] & (org.post_kind[:n] <= 1))
-        is_head = org.post_kind[ids] == HEAD
-        units = sum(1 for u in org.units if u.active)
-        concurrent = sum(1 for u in org.units if u.active and u.concurrent_with is not None)
-        nl = ids[org.post_non_local[ids] & (org.post_area[ids] > 0)]
-        leader_posts = _LeaderPosts(
-            ids, is_head, units, concurrent, int(np.count_nonzero(is_head)), nl, org.post_area[nl]
-        )
-        cache = (org.version, leader_posts)
-        model._leader_cache = cache
-    return cache[1]
+class MonthRecorder:
+    """Builds each month's row (staffing measures, the processes' measures, the month's
+    flows) and feeds it to Mesa's DataCollector; adds the flows to the run totals."""
 
+    def __init__(self, model):
+        self.model = model
+        self.datacollector = MonthlyCollector(COLUMNS)
+        self.young_months = model.policy.pool.young_age * 12
+        self._cache = None
 
-def collect_month(model, m: int) -> dict[str, float]:
-    """One timeseries row (without the month label)."""
-    org = model.org
-    posts = _leader_posts(model)
-    lp = posts.ids
-    holders = org.post_holder[lp]
-    filled = holders >= 0
-    h = holders[filled]
-    n_holders = len(h)
-    heads = np.count_nonzero(posts.is_head[filled])
-    # surplus leaders are leaders too: above quota, kept after a restructuring action
-    surplus = list(model.surplus_deadline)
-    n_surplus = len(surplus)
-    if n_surplus:
-        h = np.concatenate([h, np.asarray(surplus, dtype=h.dtype)])
-    n_leaders = len(h)
-    n = model.n
-    wage_bill = float(model.pay[:n][model.active[:n]].sum())
-    if n_leaders:
-        age = (m - model.birth[h]) / 12.0
-        women = float(np.count_nonzero(model.female[h])) / n_leaders
-        under40 = float(np.count_nonzero(age < 40.0)) / n_leaders
-        mean_age = float(age.sum()) / n_leaders  # = age.mean(), without its overhead
-    else:
-        women = under40 = mean_age = float("nan")
-    row = {
-        "headcount": model.headcount,
-        "units": posts.units,
-        "leader_posts": len(lp),
-        "head_posts": posts.head_posts,
-        "leaders": n_leaders,
-        "heads": heads,
-        "deputies": n_leaders - heads,
-        "vacant_leader_posts": len(lp) - n_holders,
-        "surplus_leaders": n_surplus,
-        "concurrent_posts": posts.concurrent,
-        "wage_bill": wage_bill,
-        "leaders_women_share": women,
-        "leaders_under40_share": under40,
-        "leaders_mean_age": mean_age,
-    }
-    row["rotations_active"] = len(model.rotating)
-    row.update(pool_metrics(model, m))
-    row["non_local_key_share"] = _non_local_key_share(model, posts)
-    row.update(model.flows)
-    return row
+    def _leader_posts(self) -> _LeaderPosts:
+        """Active head and deputy posts (cached until the organisation changes)."""
+        org = self.model.org
+        cache = self._cache
+        if cache is None or cache[0] != org.version:
+            n = org.n_posts
+            ids = np.flatnonzero(org.post_active[:n] & np.isin(org.post_kind[:n], LEADER_KINDS))
+            is_head = org.post_kind[ids] == HEAD
+            units = sum(1 for u in org.units if u.active)
+            concurrent = sum(1 for u in org.units if u.active and u.concurrent_with is not None)
+            cache = self._cache = (org.version, _LeaderPosts(ids, is_head, units, concurrent, int(np.count_nonzero(is_head))))
+        return cache[1]
 
+    def staffing(self, m: int) -> dict[str, float]:
+        model = self.model
+        org, people = model.org, model.people
+        posts = self._leader_posts()
+        lp = posts.ids
+        holders = org.post_holder[lp]
+        filled = holders >= 0
+        h = holders[filled]
+        n_holders = len(h)
+        heads = np.count_nonzero(posts.is_head[filled])
+        # surplus leaders are leaders too: above quota, kept after a restructuring action
+        surplus = list(model.transition.deadline)
+        if surplus:
+            h = np.concatenate([h, np.asarray(surplus, dtype=h.dtype)])
+        n_leaders = len(h)
+        if n_leaders:
+            age_months = m - people.birth[h]
+            women = float(np.count_nonzero(people.female[h])) / n_leaders
+            under40 = float(np.count_nonzero(age_months < self.young_months)) / n_leaders
+            mean_age = float((age_months / 12.0).sum()) / n_leaders  # = mean, without its overhead
+        else:
+            women = under40 = mean_age = float("nan")
+        return {
+            "headcount": model.personnel.headcount,
+            "units": posts.units,
+            "leader_posts": len(lp),
+            "head_posts": posts.head_posts,
+            "leaders": n_leaders,
+            "heads": heads,
+            "deputies": n_leaders - heads,
+            "vacant_leader_posts": len(lp) - n_holders,
+            "concurrent_posts": posts.concurrent,
+            "leaders_women_share": women,
+            "leaders_under40_share": under40,
+            "leaders_mean_age": mean_age,
+        }
 
-def _non_local_key_share(model, posts: _LeaderPosts) -> float:
-    """Share of district posts under the non-local rule held by someone from elsewhere."""
-    h = model.org.post_holder[posts.non_local]
-    ok = h >= 0
-    held = np.count_nonzero(ok)
-    if not held:
-        return float("nan")
-    return np.count_nonzero(model.home[h[ok]] != posts.non_local_area[ok]) / held
+    def record(self, m: int) -> dict[str, float]:
+        model = self.model
+        flows, totals = model.flows, model.totals
+        for key, v in flows.items():
+            totals[key] += v
+        row = self.staffing(m)
+        for proc in model.processes:
+            row.update(proc.measure(m))
+        row.update(flows)
+        self.datacollector.collect_row(model, row)
+        for key in flows:
+            flows[key] = 0
+        return row
 
 
 class MonthlyCollector(mesa.DataCollector):

@@ -35,17 +35,17 @@ def test_nobody_serves_past_the_retirement_month(short_cfg):
     retiring = {}
     while model.running:
         m = model.month
-        due = np.flatnonzero(model.active[: model.n] & (model.ret[: model.n] == m))
+        due = np.flatnonzero(model.people.active[: model.people.n] & (model.people.ret[: model.people.n] == m))
         retiring[m] = due
         model.step()
-        assert not model.active[due].any(), "someone due to retire this month is still active"
+        assert not model.people.active[due].any(), "someone due to retire this month is still active"
     assert sum(len(v) for v in retiring.values()) > 0
 
 
 def test_retirement_events_fall_in_the_statutory_month(short_cfg):
     res = sim.simulate(short_cfg)
     model = CadreModel(short_cfg)
-    ret = dict(zip(model.cadre_ids, model.ret[: model.n]))
+    ret = dict(zip(model.people.cadre_ids, model.people.ret[: model.people.n]))
     rows = res.events[res.events["kind"] == "retirement"]
     assert len(rows) > 10
     for cid, month in zip(rows["cadre_id"], rows["month"]):
@@ -93,15 +93,15 @@ def test_promotions_respect_the_appointment_rules(short_cfg):
     checked = 0
     while model.running:
         m = model.month
-        before_post = model.post[: model.n].copy()
-        before_since = model.post_since[: model.n].copy()
+        before_post = model.people.post[: model.people.n].copy()
+        before_since = model.people.post_since[: model.people.n].copy()
         n_events = len(model.events)
         model.step()
         for ev in model.events[n_events:]:
             if ev[1] != "promotion":
                 continue
-            i = model.cadre_ids.index(ev[2])
-            assert model.ret[i] - m >= ap.min_months_left
+            i = model.people.cadre_ids.index(ev[2])
+            assert model.people.ret[i] - m >= ap.min_months_left
             assert before_post[i] >= 0 and m - before_since[i] >= ap.min_months_in_post
             checked += 1
     assert checked > 20
@@ -109,13 +109,13 @@ def test_promotions_respect_the_appointment_rules(short_cfg):
 
 def test_vacancy_chain_promotes_from_one_rank_below(short_cfg):
     model = CadreModel(short_cfg)
-    ranks_before = model.rank[: model.n].copy()
+    ranks_before = model.people.rank[: model.people.n].copy()
     model.step()
     promos = [e for e in model.events if e[1] == "promotion"]
     assert promos
     for e in promos:
-        i = model.cadre_ids.index(e[2])
-        assert model.rank[i] == ranks_before[i] + 1
+        i = model.people.cadre_ids.index(e[2])
+        assert model.people.rank[i] == ranks_before[i] + 1
 
 
 def test_selection_rule_changes_who_is_promoted(short_cfg):

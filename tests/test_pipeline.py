@@ -23,18 +23,18 @@ def watched():
         m = model.month
         model.step()
         # pool limits hold after every review
-        if model.pool:
-            for members in model.pool.values():
+        if model.pool.by_post:
+            for members in model.pool.by_post.values():
                 assert len(members) <= pol.pool.per_post_max
                 assert len(set(members.tolist())) == len(members)
-            _, per_person = np.unique(model.pool_cadre, return_counts=True)
+            _, per_person = np.unique(model.pool.cadre, return_counts=True)
             assert per_person.max(initial=0) <= pol.pool.posts_per_person_max
             reviews += 1
         # no head in the same post beyond two consecutive terms
         heads = [int(model.org.post_holder[p]) for p in np.flatnonzero(model.org.post_active[: model.org.n_posts] & (model.org.post_kind[: model.org.n_posts] == HEAD))]
         heads = [h for h in heads if h >= 0]
         if heads:
-            served = m - model.post_since[heads]
+            served = m - model.people.post_since[heads]
             longest_head = max(longest_head, int(served.max()))
             assert served.max() <= limit, "a head serves beyond two consecutive terms"
     return model, Result.from_model(model), reviews, longest_head
@@ -62,11 +62,11 @@ def test_rotations_respect_the_age_rule(watched):
     rot = model.policy.rotation
     out = res.events[res.events["kind"] == "rotation_out"]
     assert len(out) >= rot.per_year * 5
-    idx = {cid: i for i, cid in enumerate(model.cadre_ids)}
+    idx = {cid: i for i, cid in enumerate(model.people.cadre_ids)}
     for month, cid in zip(out["month"], out["cadre_id"]):
         i = idx[cid]
-        age_years = (sim.core.calendar.parse_month(month) - int(model.birth[i])) // 12
-        assert age_years <= (rot.max_age_women if model.female[i] else rot.max_age_men)
+        age_years = (sim.core.calendar.parse_month(month) - int(model.people.birth[i])) // 12
+        assert age_years <= (rot.max_age_women if model.people.female[i] else rot.max_age_men)
     ts = res.timeseries.set_index("month")
     assert ts["rotations_active"].max() >= rot.per_year
     assert ts["rotations"].sum() == len(out)
@@ -99,9 +99,9 @@ def test_congress_results(watched):
 def test_committee_members_meet_the_age_rule():
     cfg = sim.load_config(["seed=4", "end=2020-10"])
     model = CadreModel(cfg).run()
-    members = np.flatnonzero(model.in_committee[: model.n])
+    members = np.flatnonzero(model.people.in_committee[: model.people.n])
     assert len(members) == 51
-    left = retirement_month_index(model.birth[members], model.female[members], "labour_code_2012") - sim.core.calendar.parse_month("2020-10")
+    left = retirement_month_index(model.people.birth[members], model.people.female[members], "labour_code_2012") - sim.core.calendar.parse_month("2020-10")
     assert (left >= cfg.policy.congress.reelected_min_months).all()
 
 

@@ -284,11 +284,11 @@ def run_checked(cfg: SimConfig) -> CadreModel:
 def invariants_at_start(model: CadreModel) -> None:
     """Before the first step: everyone is in a post of their rank, nobody is past
     retirement (the checks that need a simulated month are skipped)."""
-    n = model.n
+    n = model.people.n
     assert model.headcount == n == model.initial_headcount
-    assert np.all(model.post[:n] >= 0)
-    assert np.array_equal(model.org.post_holder[model.post[:n]], np.arange(n))
-    assert np.all(model.ret[:n] >= model.start)
+    assert np.all(model.people.post[:n] >= 0)
+    assert np.array_equal(model.org.post_holder[model.people.post[:n]], np.arange(n))
+    assert np.all(model.people.ret[:n] >= model.start)
 
 
 # --------------------------------------------------------------------------- properties
@@ -370,11 +370,11 @@ def test_random_roster_files_load_and_keep_the_invariants(cfg, shuffle, drop, bl
         cfg = dataclasses.replace(cfg, roster=str(path))
         model = CadreModel(cfg)
         load_roster_checked(path, Org(cfg.org), cfg, np.random.default_rng(0))  # the extra checks accept it
-    assert model.cadre_ids == list(df["cadre_id"])
+    assert model.people.cadre_ids == list(df["cadre_id"])
     births = df["birth"].map(parse_month).to_numpy()
-    assert np.array_equal(model.birth[: model.n], births)
-    assert np.array_equal(model.female[: model.n], (df["sex"] == "F").to_numpy())
-    units = [model.org.units[u].uid for u in model.unit[: model.n]]
+    assert np.array_equal(model.people.birth[: model.people.n], births)
+    assert np.array_equal(model.people.female[: model.people.n], (df["sex"] == "F").to_numpy())
+    units = [model.org.units[u].uid for u in model.people.unit[: model.people.n]]
     assert units == list(df["unit"])
     invariants_at_start(model)
     while model.running:
@@ -384,11 +384,11 @@ def test_random_roster_files_load_and_keep_the_invariants(cfg, shuffle, drop, bl
 
 def _second_post(m):
     vacant = int(np.flatnonzero(m.org.post_active[: m.org.n_posts] & (m.org.post_holder[: m.org.n_posts] < 0))[0])
-    m.org.post_holder[vacant] = m.org.post_holder[m.post[0]]
+    m.org.post_holder[vacant] = m.org.post_holder[m.people.post[0]]
 
 
 def _late_retirement(m):
-    m.ret[0] = m.month - 1
+    m.people.ret[0] = m.month - 1
 
 
 def _headcount(m):
@@ -396,7 +396,7 @@ def _headcount(m):
 
 
 def _stale_index(m):
-    m.by_unit_rank[(int(m.unit[0]), int(m.rank[0]))].discard(0)
+    m.indices.by_unit_rank[(int(m.people.unit[0]), int(m.people.rank[0]))].discard(0)
 
 
 def _lost_exit_event(m):
@@ -404,15 +404,31 @@ def _lost_exit_event(m):
 
 
 def _not_statutory(m):
-    m.ret[0] += 5
+    m.people.ret[0] += 5
 
 
 def _big_pool(m):
-    m.pool = {int(m.post[0]): np.arange(4)}
+    """A fourth candidate for a key post, in the real pool arrays (Reg. 50 allows 3)."""
+    pool = m.pool
+    p = int(pool.post[0])
+    have = set(pool.cadre[pool.post == p].tolist())
+    extra = [i for i in range(m.people.n) if i not in have][: 4 - len(have)]
+    post = np.concatenate([pool.post, np.full(len(extra), p)])
+    cadre = np.concatenate([pool.cadre, extra])
+    order = np.lexsort((cadre, post))
+    pool.post, pool.cadre = post[order], cadre[order]
+    pool.members = np.unique(pool.cadre)
+
+
+def _pool_twice(m):
+    """A candidate listed twice for one post."""
+    pool = m.pool
+    pool.post = np.insert(pool.post, 0, pool.post[0])
+    pool.cadre = np.insert(pool.cadre, 0, pool.cadre[0])
 
 
 def _rank_of_post(m):
-    m.rank[0] = (int(m.rank[0]) + 1) % 7
+    m.people.rank[0] = (int(m.people.rank[0]) + 1) % 7
 
 
 BREAKERS = {
@@ -423,6 +439,7 @@ BREAKERS = {
     _lost_exit_event: "exit events were recorded",
     _not_statutory: "not the statutory one",
     _big_pool: "(max 3)",
+    _pool_twice: "lists a candidate twice",
     _rank_of_post: "its post rank",
 }
 

@@ -106,13 +106,13 @@ def test_every_displaced_person_is_accounted_for(runs, name):
     model, res = runs[name]
     ev = res.events.reset_index(drop=True)
     displaced = ev[ev["kind"] == "surplus"]
-    still = {model.cadre_ids[i] for i in model.surplus_deadline}
+    still = {model.people.cadre_ids[i] for i in model.transition.deadline}
     for pos, cid in zip(displaced.index, displaced["cadre_id"]):
         later = ev[(ev.index > pos) & (ev["cadre_id"] == cid)]
         ended = later["kind"].isin(SURPLUS_ENDS | {"surplus"}).any()
         assert ended or cid in still, f"{cid} became surplus and vanished"
     # nobody disappears: every departure is an event of an exit kind
-    gone = [model.cadre_ids[i] for i in range(model.n) if not model.active[i]]
+    gone = [model.people.cadre_ids[i] for i in range(model.people.n) if not model.people.active[i]]
     exit_ids = set(ev.loc[ev["kind"].isin(EXIT_KINDS), "cadre_id"])
     assert set(gone) <= exit_ids
     assert res.summary["headcount_start"] + res.summary["recruits_total"] - res.summary["exits_total"] == res.summary["headcount_end"]
@@ -135,7 +135,7 @@ def test_reform_2025_reassigns_every_district_cadre(runs):
 def test_payroll_cut_follows_its_path(runs):
     model, res = runs["baseline"]
     ts = res.timeseries.set_index("month")
-    staff0 = model._initial_staff_posts
+    staff0 = model.payroll.initial_staff_posts
     cut_2021 = ts.loc[:"2021-06", "posts_abolished"].sum()
     # the cut is made as staff posts fall vacant, so it can lag its path by a few posts
     assert int(0.05 * staff0) - 8 <= cut_2021 <= int(0.05 * staff0)

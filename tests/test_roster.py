@@ -32,7 +32,7 @@ def test_synthetic_roster_round_trips_through_csv(base_cfg, tmp_path):
     model = CadreModel(cfg)
     assert model.headcount == len(df)
     # same people, same birth months, same posts as the file
-    got = pd.DataFrame({"cadre_id": model.cadre_ids, "birth": model.birth[: model.n]})
+    got = pd.DataFrame({"cadre_id": model.people.cadre_ids, "birth": model.people.birth[: model.people.n]})
     want = df["birth"].map(sim.core.calendar.parse_month)
     assert np.array_equal(got["birth"].to_numpy(), want.to_numpy())
     model.run()

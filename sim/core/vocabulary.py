@@ -30,6 +30,7 @@ RANK_NAMES = (
     "provincial deputy leader",
     "provincial top leader",
 )
+PROVINCIAL_LEADER_RANK = 5  # ranks 5-6 are provincial leaders, chosen from the whole province
 
 # ---------------------------------------------------------------------------- time
 NEVER = 10**9  # a month index that never comes (no retirement, no term end, ...)

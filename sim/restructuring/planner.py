@@ -1,0 +1,102 @@
+"""Planning a scenario: every action's selection resolved and checked against the
+organisation as it will be at the action's month, before any simulation starts, and
+the plan put on the model's timetable.
+
+A scenario is a list of dated actions (``ActionSpec``); the kinds are the registry in
+sim/restructuring/actions.py. :func:`plan` raises :class:`~sim.core.errors.ConfigError`
+naming what is wrong (and the valid names) and changes nothing in the organisation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.core.calendar import format_month, parse_month
+from sim.core.vocabulary import PROVINCE_AREA
+from sim.engine.phases import Phase
+from sim.params.checks import check_plan
+from sim.params.schema import ActionSpec, SimConfig
+from sim.restructuring.actions import ACTIONS
+from sim.restructuring.base import PlannedAction, PlanState, fail
+from sim.world.org import Org
+
+
+def _areas(i: int, spec: ActionSpec, org: Org, rng: np.random.Generator) -> list[int]:
+    codes = org.district_codes
+    if spec.level == "province":
+        return [PROVINCE_AREA]
+    d = spec.districts
+    if d == "all":
+        chosen = list(range(1, len(codes) + 1))
+    elif isinstance(d, int):
+        if d > len(codes):
+            raise fail(i, spec, f"districts = {d} but the organisation has only {len(codes)} districts")
+        chosen = sorted((rng.choice(len(codes), size=d, replace=False) + 1).tolist())
+    else:
+        bad = [c for c in d if c not in codes]
+        if bad:
+            raise fail(i, spec, f"unknown district code(s) {', '.join(bad)}; valid: {', '.join(codes)}")
+        chosen = [codes.index(c) + 1 for c in d]
+    return ([PROVINCE_AREA] if spec.level == "both" else []) + chosen
+
+
+def plan(cfg: SimConfig, org: Org, rng: np.random.Generator) -> list[PlannedAction]:
+    """Resolve and check the scenario's actions; nothing in ``org`` is changed."""
+    start, end = cfg.start_index, cfg.end_index
+    state = PlanState.of(cfg, org)
+    out: list[PlannedAction] = []
+    indexed = sorted(enumerate(cfg.scenario.actions, start=1), key=lambda t: (_month(t[0], t[1]), t[0]))
+    for i, spec in indexed:
+        month = _month(i, spec)
+        if not start <= month <= end:
+            raise fail(i, spec, f"month {spec.month} is outside the horizon {cfg.start}..{cfg.end}")
+        areas = _areas(i, spec, org, rng)
+        deadline = month + cfg.policy.transition.default_deadline_months
+        if spec.deadline is not None:
+            deadline = _parse(i, spec, spec.deadline, "deadline")
+            if deadline < month:
+                raise fail(i, spec, f"deadline {spec.deadline} is before the action's month")
+        groups, new_uids = ACTIONS[spec.kind].resolve(i, spec, areas, state)
+        out.append(PlannedAction(i, spec, month, groups, areas, new_uids, deadline))
+    check_plan(cfg, org, out)
+    return out
+
+
+def _parse(i: int, spec: ActionSpec, text: str, what: str) -> int:
+    try:
+        return parse_month(text)
+    except ValueError as err:
+        raise fail(i, spec, f"{what}: {err}") from None
+
+
+def _month(i: int, spec: ActionSpec) -> int:
+    return _parse(i, spec, spec.month, "month")
+
+
+def describe(planned: list[PlannedAction]) -> list[str]:
+    return [
+        f"{format_month(pa.month)} {pa.spec.kind}: " + "; ".join(" + ".join(g) for g in pa.groups)
+        for pa in planned
+    ]
+
+
+def schedule(model, planned: list[PlannedAction], timetable) -> None:
+    """Put the planned actions on the timetable (in plan order within a month)."""
+    for pa in planned:
+        timetable.at(pa.month, _Apply(model, pa), Phase.RESTRUCTURING)
+
+
+class _Apply:
+    """One planned action as a dated event."""
+
+    __slots__ = ("model", "pa", "__weakref__")
+
+    def __init__(self, model, pa: PlannedAction):
+        self.model = model
+        self.pa = pa
+
+    def __call__(self, m: int) -> None:
+        ACTIONS[self.pa.spec.kind].apply(self.model, self.pa, m)
+
+
+__all__ = ["PlannedAction", "describe", "plan", "schedule"]

@@ -42,7 +42,7 @@ def synthetic_roster(cfg: SimConfig, seed: int | None = None) -> pd.DataFrame:
 
     cfg = with_seed(cfg, seed)
     org = Org(cfg.org)
-    pop = generate_population(org, cfg, make_streams(cfg.seed)["population"])
+    pop = generate_population(org, cfg, make_streams(cfg.seed, cfg.start_index)["population"])
     return population_frame(pop, org)
 
 

@@ -19,7 +19,7 @@ import numpy as np
 from sim import restructuring
 from sim.agents import AgentViews
 from sim.engine.phases import MONTH_PHASES
-from sim.engine.streams import STREAM_NAMES, make_streams
+from sim.engine.streams import STREAM_NAMES, Streams, make_streams
 from sim.engine.timetable import Timetable
 from sim.metrics import FLOW_COLUMNS, MonthRecorder
 from sim.params.compose import load_config
@@ -82,9 +82,9 @@ class CadreModel(mesa.Model):
         super().__init__(rng=self.seed)
         self.scenario_name = config.scenario.name
         self.policy = config.policy
-        self.streams = make_streams(self.seed)
         self.start, self.end = config.start_index, config.end_index
         self.month = self.start  # the calendar month being (or next to be) simulated
+        self.streams = Streams(self.seed, self._current_month)
         self.flows = dict.fromkeys(FLOW_COLUMNS, 0)
         self.totals = dict.fromkeys(FLOW_COLUMNS, 0)
         self.summary_extra: dict[str, float] = {}
@@ -176,6 +176,9 @@ class CadreModel(mesa.Model):
         return self
 
     # ------------------------------------------------------------------ views
+    def _current_month(self) -> int:
+        return self.month
+
     @property
     def headcount(self) -> int:
         return self.personnel.headcount

@@ -1,8 +1,8 @@
 """Recruitment at entry rank: the end of every vacancy chain.
 
 A recruit's sex, age, home district, competence and exit-hazard draw come from the
-recruitment stream in batches, so the n-th recruit of a run gets the same draws in
-every scenario (``policy.recruitment``: women share, age range; estimates).
+month's recruitment stream in batches, so the n-th recruit of a month gets the same
+draws in every scenario (``policy.recruitment``: women share, age range; estimates).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ class Recruitment(Process):
         super().__init__(model)
         self.pars = model.policy.recruitment
         self._buf = None
+        self._buf_month = None
         self._pos = 0
 
     def setup(self) -> None:
@@ -30,7 +31,8 @@ class Recruitment(Process):
     def _next_draws(self) -> tuple[bool, int, float, float, float]:
         """The next recruit's (female, age in months, home draw, competence, hazard budget)."""
         buf = self._buf
-        if buf is None or self._pos >= len(buf[0]):
+        if buf is None or self._pos >= len(buf[0]) or self._buf_month != self.model.month:
+            self._buf_month = self.model.month
             rng, rc = self.rng, self.pars
             buf = self._buf = (
                 (rng.random(BATCH) < rc.women_share).tolist(),

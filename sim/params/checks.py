@@ -3,6 +3,8 @@ resolved scenario plan. Each raises :class:`~sim.core.errors.ConfigError` with a
 naming what is wrong and where, so the command line reports it in one line with exit
 code 2.
 
+* :func:`check_prob`, :func:`check_nonneg`, :func:`check_choice`, :func:`check_rank_list`
+  — one value, as declared on a schema field (see ``sim/params/declare.py``);
 * :func:`check_config` — at the end of ``SimConfig.__post_init__``: district codes, and
   fields of scenario actions that would be ignored or repeated.
 * :func:`check_plan` — at the end of ``restructuring.plan``: actions that would silently
@@ -16,6 +18,31 @@ from __future__ import annotations
 
 from sim.core.errors import ConfigError
 from sim.core.vocabulary import PROVINCE_CODE
+
+
+# --------------------------------------------------------------------------- one value
+def check_prob(where: str, value: float) -> None:
+    """``value`` is a probability in [0, 1]."""
+    if not 0.0 <= float(value) <= 1.0:
+        raise ConfigError(f"{where} = {value} is not a probability in [0, 1]")
+
+
+def check_nonneg(where: str, value: float) -> None:
+    """``value`` >= 0."""
+    if value < 0:
+        raise ConfigError(f"{where} = {value} must be >= 0")
+
+
+def check_choice(where: str, value: str, valid: tuple[str, ...] | list[str]) -> None:
+    """``value`` is one of ``valid``."""
+    if value not in valid:
+        raise ConfigError(f"{where} = {value!r} is not valid; choose one of: {', '.join(valid)}")
+
+
+def check_rank_list(where: str, values: list, n: int) -> None:
+    """``values`` has one entry per rank 0..n-1."""
+    if len(values) != n:
+        raise ConfigError(f"{where} needs {n} values (one per rank 0..{n - 1}), got {len(values)}")
 
 
 # --------------------------------------------------------------------------- config
@@ -50,7 +77,9 @@ def check_org_config(org) -> None:
         code = str(d.code)
         where = f"org.districts[{j}].code"
         if code == PROVINCE_CODE:
-            raise ConfigError(f"{where} = '{code}' is reserved for the province (unit ids 'P.<key>'); choose another code")
+            raise ConfigError(
+                f"{where} = '{code}' is reserved for the province (unit ids 'P.<key>'); choose another code"
+            )
         if not code or "." in code or code != code.strip() or " " in code:
             raise ConfigError(f"{where} = {code!r} must be a non-empty code without dots or spaces, e.g. 'QP'")
     for level in ("province_units", "district_units"):
@@ -136,4 +165,13 @@ def check_plan(cfg, org, planned) -> None:
                     headless.pop(u, None)  # restored with a head post of its own
 
 
-__all__ = ["check_actions", "check_config", "check_org_config", "check_plan"]
+__all__ = [
+    "check_actions",
+    "check_choice",
+    "check_config",
+    "check_nonneg",
+    "check_org_config",
+    "check_plan",
+    "check_prob",
+    "check_rank_list",
+]

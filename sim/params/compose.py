@@ -9,8 +9,7 @@ from pathlib import Path
 
 from sim.core.errors import ConfigError
 from sim.params.schema import SimConfig, register
-
-CONFIG_DIR = Path(__file__).resolve().parents[2] / "configs"
+from sim.params.search import CONFIG_DIR, scenario_names
 
 
 def _explain_omegaconf(err: Exception) -> str:
@@ -26,22 +25,65 @@ def _explain_omegaconf(err: Exception) -> str:
     return msg
 
 
-def compose(overrides: Iterable[str] = ()):
-    """Compose ``configs/config.yaml`` with Hydra overrides; returns a DictConfig."""
+def _sources_path(sources) -> list[str]:
+    """Hydra's ``runtime.config_sources`` as search-path entries (``file://...``, ``pkg://...``)."""
+    return [f"{s.schema}://{s.path}" for s in sources or () if s.path]
+
+
+def current_search_path() -> list[str] | None:
+    """The search path of the running Hydra job (``@hydra.main``), or None outside one."""
+    from hydra.core.hydra_config import HydraConfig
+
+    if not HydraConfig.initialized():
+        return None
+    return _sources_path(HydraConfig.get().runtime.config_sources)
+
+
+def _compose(overrides: Iterable[str]):
+    """(DictConfig without the ``hydra`` node, the search path it was composed with)."""
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
     from hydra.core.global_hydra import GlobalHydra
+    from omegaconf import open_dict
 
     register()
     overrides = list(overrides)
     if GlobalHydra.instance().is_initialized():
-        return hydra_compose(config_name="config", overrides=overrides)
-    with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base=None):
-        return hydra_compose(config_name="config", overrides=overrides)
+        cfg = hydra_compose(config_name="config", overrides=overrides, return_hydra_config=True)
+    else:
+        with initialize_config_dir(config_dir=str(CONFIG_DIR), version_base=None):
+            cfg = hydra_compose(config_name="config", overrides=overrides, return_hydra_config=True)
+    search_path = _sources_path(cfg.hydra.runtime.config_sources)
+    with open_dict(cfg):
+        del cfg["hydra"]
+    return cfg, search_path
 
 
-def to_sim_config(cfg) -> SimConfig:
-    """Turn a composed DictConfig into the typed SimConfig (runs all range checks)."""
+def compose(overrides: Iterable[str] = ()):
+    """Compose ``configs/config.yaml`` with Hydra overrides; returns a DictConfig.
+
+    Scenario names in ``scenarios`` are checked by :func:`to_sim_config`; a config composed
+    with ``hydra.searchpath=[...]`` needs that search path there (or use :func:`load_config`).
+    """
+    return _compose(overrides)[0]
+
+
+def check_scenario_names(names: Iterable[str], search_path: Iterable[str | Path] | None = None) -> None:
+    """Every name is a ``scenario/*.yaml`` on the search path (None: the package's configs)."""
+    valid = scenario_names(search_path)
+    bad = [n for n in names if n not in valid]
+    if bad:
+        raise ConfigError(f"scenarios: unknown name(s) {', '.join(bad)}; valid: {', '.join(valid)}")
+
+
+def to_sim_config(cfg, search_path: Iterable[str | Path] | None = None) -> SimConfig:
+    """Turn a composed DictConfig into the typed SimConfig (runs all range checks).
+
+    Args:
+        cfg: a composed config (a SimConfig is returned as it is).
+        search_path: the config folders whose ``scenario/*.yaml`` are valid in ``scenarios``;
+            default: the running Hydra job's search path, else the package's ``configs/``.
+    """
     from omegaconf import OmegaConf
     from omegaconf.errors import OmegaConfBaseException
 
@@ -55,23 +97,33 @@ def to_sim_config(cfg) -> SimConfig:
         raise ConfigError(_explain_omegaconf(err)) from None
     if not isinstance(obj, SimConfig):
         raise ConfigError("the composed config is not a SimConfig (is 'sim_schema' in the defaults list?)")
+    check_scenario_names(obj.scenarios, current_search_path() if search_path is None else search_path)
     return obj
 
 
 def load_config(overrides: Iterable[str] = ()) -> SimConfig:
     """Compose the config as the command line would and return a typed SimConfig.
 
-    ``sim.load_config(["scenario=all_pilots", "seed=7"])``. Raises
-    :class:`sim.params.schema.ConfigError` with a message naming what is wrong.
+    ``sim.load_config(["scenario=all_pilots", "seed=7"])``; a scenario file of one's own
+    is found with ``"hydra.searchpath=[file:///abs/dir]"``. Raises
+    :class:`sim.core.errors.ConfigError` with a message naming what is wrong.
     """
     from hydra.errors import HydraException
     from omegaconf.errors import OmegaConfBaseException
 
     try:
-        cfg = compose(overrides)
+        cfg, search_path = _compose(overrides)
     except (HydraException, OmegaConfBaseException) as err:
         raise ConfigError(_explain_omegaconf(err)) from None
-    return to_sim_config(cfg)
+    return to_sim_config(cfg, search_path)
 
 
-__all__ = ["CONFIG_DIR", "compose", "load_config", "to_sim_config"]
+__all__ = [
+    "CONFIG_DIR",
+    "check_scenario_names",
+    "compose",
+    "current_search_path",
+    "load_config",
+    "scenario_names",
+    "to_sim_config",
+]

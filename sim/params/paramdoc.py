@@ -1,146 +1,82 @@
-"""The parameters reference (docs/parameters.md), generated from the config schema.
+"""The parameters reference (docs/parameters.md), generated from the schema's declarations.
 
-Every dataclass field reachable from :class:`sim.params.schema.SimConfig` becomes a row: its
-dotted key, type and default (from the dataclasses at run time), its meaning, unit or
-source (the trailing ``# ...`` comment on the field's line in sim/params/schema.py, read with
-``ast`` and ``tokenize``), and the value the default configuration gives it with that
-YAML line's comment (configs/config.yaml and the default of each config group named in
-its defaults list). Nothing here is written by hand, so the page cannot drift from the
-code: ``scripts/make_param_docs.py`` rewrites it and a test checks it is current.
+Every dataclass field reachable from :class:`sim.params.schema.SimConfig` becomes a row:
+its dotted key, type, default, unit, and source and meaning, all read from the field's
+declaration (``sim/params/declare.py``), and the YAML files under ``configs/`` that set
+it to something else, with their value. Nothing here is written by hand and no comment
+is parsed, so the page cannot drift from the code: ``scripts/make_param_docs.py``
+rewrites it and a test checks that it is current.
 """
 
 from __future__ import annotations
 
-import ast
 import dataclasses
-import io
-import re
-import tokenize
+import sys
 import typing
 from pathlib import Path
 
 import yaml
 
+from sim.params.declare import default_of, info
+from sim.params.search import CONFIG_DIR
+
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG_PY = ROOT / "sim" / "params" / "schema.py"
-CONFIG_DIR = ROOT / "configs"
 DOC_PATH = ROOT / "docs" / "parameters.md"
-_KEY_LINE = re.compile(r"^(\s*)([A-Za-z_][\w]*)\s*:(.*)$")
+_MISSING = dataclasses.MISSING
 
 
-# --------------------------------------------------------------------------- schema source
-def schema_comments(source: str) -> tuple[dict[tuple[str, str], str], dict[str, str], list[str]]:
-    """Comments of the schema's source.
+# --------------------------------------------------------------------------- the YAML side
+def _package_of(path: Path, config_dir: Path) -> str | None:
+    """The key prefix a config file is merged at: its group path, ``""`` for the entry
+    config and ``# @package _global_`` files, None for Hydra's own groups."""
+    rel = path.relative_to(config_dir)
+    group = ".".join(rel.parts[:-1])
+    if group.split(".")[0] == "hydra":
+        return None
+    first = path.read_text(encoding="utf-8").lstrip().splitlines()[:1]
+    if first and first[0].replace(" ", "").startswith("#@package"):
+        package = first[0].split("@package", 1)[1].strip()
+        return "" if package == "_global_" else package
+    return "" if rel.parts == ("config.yaml",) else group
 
-    Returns ``({(class, field): trailing comment}, {class: docstring}, [dataclass
-    names in source order])``. A field written over several lines takes the comments of
-    all its lines, joined.
-    """
-    comments: dict[int, str] = {}
-    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-        if tok.type == tokenize.COMMENT:
-            comments[tok.start[0]] = tok.string.lstrip("#").strip()
-    tree = ast.parse(source)
-    out: dict[tuple[str, str], str] = {}
-    docs: dict[str, str] = {}
-    order: list[str] = []
-    for node in tree.body:
-        if not isinstance(node, ast.ClassDef) or not any(_is_dataclass_decorator(d) for d in node.decorator_list):
+
+def _leaves(data, prefix: str):
+    """(dotted key, value) of every value below a mapping; lists are values."""
+    for k, v in data.items():
+        key = f"{prefix}.{k}" if prefix else str(k)
+        if isinstance(v, dict):
+            yield from _leaves(v, key)
+        else:
+            yield key, v
+
+
+def yaml_settings(config_dir: Path = CONFIG_DIR) -> dict[str, list[tuple[str, object]]]:
+    """{dotted key: [(file relative to the configs' parent, value), ...]} for every value
+    a YAML file under ``config_dir`` sets (the ``defaults`` list and Hydra's keys aside)."""
+    out: dict[str, list[tuple[str, object]]] = {}
+    for path in sorted(Path(config_dir).rglob("*.yaml")):
+        package = _package_of(path, Path(config_dir))
+        if package is None:
             continue
-        order.append(node.name)
-        doc = ast.get_docstring(node)
-        if doc:
-            docs[node.name] = " ".join(doc.split())
-        for stmt in node.body:
-            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-                lines = range(stmt.lineno, (stmt.end_lineno or stmt.lineno) + 1)
-                text = " ".join(comments[i] for i in lines if i in comments)
-                if text:
-                    out[(node.name, stmt.target.id)] = text
-    return out, docs, order
-
-
-def _is_dataclass_decorator(node: ast.expr) -> bool:
-    target = node.func if isinstance(node, ast.Call) else node
-    name = target.attr if isinstance(target, ast.Attribute) else getattr(target, "id", "")
-    return name == "dataclass"
-
-
-# --------------------------------------------------------------------------- YAML source
-def yaml_comments(text: str) -> dict[str, str]:
-    """{dotted key: comment} for a YAML file of nested mappings.
-
-    A key's comment is the one at the end of its line or, failing that, the block of
-    whole-line comments right above it (the file's opening block is its header and is
-    not given to the first key). Keys inside lists are not followed.
-    """
-    out: dict[str, str] = {}
-    stack: list[tuple[int, str]] = []
-    pending: list[str] = []
-    seen_key = False
-    for line in text.splitlines():
-        stripped = line.strip()
-        if not stripped:
-            pending = []
-            continue
-        if stripped.startswith("#"):
-            pending.append(stripped.lstrip("#").strip())
-            continue
-        m = _KEY_LINE.match(line)
-        if stripped.startswith("-") or not m:
-            pending = []
-            continue
-        indent, key, rest = len(m.group(1)), m.group(2), m.group(3)
-        while stack and stack[-1][0] >= indent:
-            stack.pop()
-        dotted = ".".join([k for _, k in stack] + [key])
-        comment = _inline_comment(rest) or (" ".join(pending) if seen_key else "")
-        if comment:
-            out[dotted] = comment
-        stack.append((indent, key))
-        pending = []
-        seen_key = True
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = {k: v for k, v in data.items() if k not in ("defaults", "hydra")}
+        where = path.relative_to(Path(config_dir).parent).as_posix()
+        for key, value in _leaves(data, package):
+            out.setdefault(key, []).append((where, value))
     return out
 
 
-def _inline_comment(rest: str) -> str:
-    """The text after a ``#`` that starts a comment (outside quotes, after a space)."""
-    quote = None
-    for i, ch in enumerate(rest):
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "#" and (i == 0 or rest[i - 1].isspace()):
-            return rest[i + 1 :].strip()
-    return ""
-
-
-def default_sources(config_dir: Path) -> dict[str, Path]:
-    """{key prefix: YAML file} for the default configuration: "" -> config.yaml and
-    each group in its defaults list (e.g. "policy" -> policy/default.yaml)."""
-    main = config_dir / "config.yaml"
-    out = {"": main}
-    for entry in (yaml.safe_load(main.read_text()) or {}).get("defaults", []):
+def default_files(config_dir: Path = CONFIG_DIR) -> list[str]:
+    """The files of the default configuration: config.yaml and each group default it names."""
+    main = Path(config_dir) / "config.yaml"
+    out = [main]
+    for entry in (yaml.safe_load(main.read_text(encoding="utf-8")) or {}).get("defaults", []):
         if isinstance(entry, dict):
             for group, choice in entry.items():
-                f = config_dir / group / f"{choice}.yaml"
-                if "/" not in group and not group.startswith("override") and f.exists():
-                    out[group] = f
-    return out
-
-
-def _lookup(data, dotted: str):
-    node = data
-    for part in dotted.split(".") if dotted else []:
-        if not isinstance(node, dict) or part not in node:
-            return _MISSING
-        node = node[part]
-    return node
-
-
-_MISSING = object()
+                f = Path(config_dir) / group / f"{choice}.yaml"
+                if not group.startswith("override") and f.exists():
+                    out.append(f)
+    return [f.relative_to(Path(config_dir).parent).as_posix() for f in out]
 
 
 # --------------------------------------------------------------------------- formatting
@@ -155,13 +91,11 @@ def fmt_value(v) -> str:
     if isinstance(v, str):
         return "(required)" if v == "???" else v
     if isinstance(v, (list, tuple)):
-        if v and all(isinstance(x, dict) for x in v):
-            return f"{len(v)} entries (below)"
+        if v and all(isinstance(x, dict) or dataclasses.is_dataclass(x) for x in v):
+            return f"{len(v)} entries"
         return "[" + ", ".join(fmt_value(x) for x in v) + "]"
     if isinstance(v, dict):
-        return "{" + ", ".join(f"{k}: {fmt_value(x)}" for k, x in v.items()) + "}" if v else "{}"
-    if dataclasses.is_dataclass(v):
-        return "(section)"
+        return "{" + ", ".join(f"{k}: {fmt_value(x)}" for k, x in v.items()) + "}"
     return repr(v)
 
 
@@ -173,20 +107,6 @@ def _code(text: str) -> str:
     return f"`{text}`" if text else ""
 
 
-# --------------------------------------------------------------------------- the page
-def _nested(tp) -> tuple[type | None, bool]:
-    """(dataclass inside the annotation, is it a list of them)."""
-    if dataclasses.is_dataclass(tp):
-        return tp, False
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if origin is list and args and dataclasses.is_dataclass(args[0]):
-        return args[0], True
-    for a in args:  # Optional[X], X | None
-        if dataclasses.is_dataclass(a):
-            return a, False
-    return None, False
-
-
 def _type_name(tp) -> str:
     """An annotation as written: strings (postponed annotations) as they are, classes by name."""
     if isinstance(tp, str):
@@ -196,129 +116,152 @@ def _type_name(tp) -> str:
     return str(tp).replace("typing.", "")
 
 
-def _default(f: dataclasses.Field):
-    if f.default is not dataclasses.MISSING:
-        return f.default
-    if f.default_factory is not dataclasses.MISSING:
-        return f.default_factory()
-    return _MISSING
+def _nested(tp) -> tuple[type | None, bool]:
+    """(dataclass inside the annotation, is it a list of them)."""
+    if dataclasses.is_dataclass(tp):
+        return tp, False
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is list and args and dataclasses.is_dataclass(args[0]):
+        return args[0], True
+    return None, False
 
 
-def render(config_py: Path = CONFIG_PY, config_dir: Path = CONFIG_DIR, module=None) -> str:
-    """The Markdown text of docs/parameters.md."""
+def _hints(cls, module) -> dict:
+    """Resolved annotations of ``cls``, through its own module (the schema is split over
+    several) or, for a module not in ``sys.modules``, through ``module``."""
+    own = sys.modules.get(cls.__module__)
+    return typing.get_type_hints(cls, vars(own) if own is not None else vars(module))
+
+
+def _notes(f: dataclasses.Field) -> str:
+    """The source/notes cell: the meaning, the valid values or range, the source."""
+    d = info(f)
+    parts = [d["doc"]] if d["doc"] else []
+    if d["choices"]:
+        parts.append("one of " + ", ".join(f"`{c}`" for c in d["choices"]))
+    if d["check"] == "probability":
+        parts.append("in [0, 1]")
+    elif d["check"] == "nonneg":
+        parts.append(">= 0")
+    text = "; ".join(parts)
+    if d["source"]:
+        text = f"{text}. Source: {d['source']}" if text else f"Source: {d['source']}"
+    return text
+
+
+def _unit(f: dataclasses.Field) -> str:
+    d = info(f)
+    return ", ".join(x for x in (d["unit"], "one per rank 0..6" if d["per_rank"] else "") if x)
+
+
+def _set_in(settings: list[tuple[str, object]], default) -> str:
+    """Where YAML files set the key to something other than the default (a group's many
+    files are counted, not listed)."""
+    differing = [(w, v) for w, v in settings if v != default]
+    if not differing:
+        return ""
+    by_dir: dict[str, list[tuple[str, object]]] = {}
+    for w, v in differing:
+        by_dir.setdefault(w.rsplit("/", 1)[0], []).append((w, v))
+    out = []
+    for folder, items in by_dir.items():
+        if len(items) > 2:
+            out.append(f"{len(items)} files in `{folder}/`")
+        else:
+            out += [f"`{w}`: {_code(fmt_value(v))}" for w, v in items]
+    return "; ".join(out)
+
+
+# --------------------------------------------------------------------------- the page
+_HEAD = """# Parameters reference
+
+<!-- Generated by scripts/make_param_docs.py from the schema (sim/params/schema*.py) and configs/.
+     Do not edit: change a field's declaration or the YAML and rerun the script (a test
+     fails if this page is stale). -->
+
+Every configuration key with its type, default, unit, and meaning and source, as declared
+once on the schema field (`par(default, unit=..., source=..., doc=...)` in
+`sim/params/schema*.py`). The last column names the YAML files under `configs/` that set
+the key to another value, and that value; the default configuration composes
+{files}. Override any key on the command line or in `sim.load_config`, e.g.
+`policy.vacancy.fill_probability_leader=0.3`. "(required)" marks a field without a
+default that a YAML file must set; lists of sections (units, districts, scenario actions,
+sensitivity parameters, payroll cuts) are described once per entry, followed by the
+entries the default configuration gives.
+"""
+_TABLE = ["| key | type | default | unit | source, notes | set in YAML |", "|---|---|---|---|---|---|"]
+
+
+def render(module=None, config_dir: Path = CONFIG_DIR) -> str:
+    """The Markdown text of docs/parameters.md for the schema ``module`` (default
+    :mod:`sim.params.schema`) and the YAML files under ``config_dir``."""
     if module is None:
         import sim.params.schema as module
 
-    comments, docs, order = schema_comments(Path(config_py).read_text())
-    sources = default_sources(Path(config_dir))
-    yaml_data = {p: yaml.safe_load(f.read_text()) or {} for p, f in sources.items()}
-    yaml_notes = {p: yaml_comments(f.read_text()) for p, f in sources.items()}
-
+    config_dir = Path(config_dir)
+    settings = yaml_settings(config_dir)
+    defaults = set(default_files(config_dir))
     sections: list[str] = []
-    visited: dict[str, str] = {}  # class name -> the key where it was described
-
-    def source_for(key: str) -> tuple[str, str]:
-        """(prefix, key inside that prefix's YAML) for the longest matching prefix."""
-        best = ""
-        for p in sources:
-            if p and (key == p or key.startswith(p + ".")) and len(p) > len(best):
-                best = p
-        return best, key[len(best) + 1 :] if best else key
-
-    def entries_of(key: str) -> list[dict]:
-        """The default configuration's entries of a list of sections (e.g. org.province_units)."""
-        p, inner = source_for(key)
-        found = _lookup(yaml_data[p], inner) if p in yaml_data else _MISSING
-        ok = isinstance(found, list) and found and all(isinstance(e, dict) for e in found)
-        return found if ok else []
+    visited: dict[type, str] = {}
 
     def entries_block(cls, key: str) -> list[str]:
-        entries = entries_of(key[:-2]) if key.endswith("[]") and "[]" not in key[:-2] else []
-        if not entries:
+        """The default configuration's entries of a list of sections, schema defaults filled in."""
+        found = [(w, v) for w, v in settings.get(key[:-2], []) if isinstance(v, list) and v]
+        in_default = [(w, v) for w, v in found if w in defaults]
+        if in_default:
+            found = in_default
+        if len(found) != 1 or "[]" in key[:-2]:
             return []
-        p, _ = source_for(key[:-2])
-        where = sources[p].relative_to(Path(config_dir).parent)
-        return ["", f"Entries in the default configuration (`{where}`):", "", *_entries_table(cls, entries)]
+        where, items = found[0]
+        fdefaults = {f.name: default_of(f) for f in dataclasses.fields(cls)}
+        cols = [n for n in fdefaults if any(n in e for e in items)]
+        label = "the default configuration" if where in defaults else "the only file that sets them"
+        lines = ["", f"Entries in {label} (`{where}`):", ""]
+        lines += ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+        lines += ["| " + " | ".join(_cell(fmt_value({**fdefaults, **e}.get(c))) for c in cols) + " |" for e in items]
+        return lines
 
     def walk(cls, key: str, in_list: bool) -> None:
-        if cls.__name__ in visited:  # e.g. UnitSpec for province and district units
-            lines = [f"## `{key}` ({cls.__name__})", "", f"Same fields as `{visited[cls.__name__]}`."]
+        title = f"`{key}`" if key else "Top level"
+        if cls in visited:  # e.g. UnitSpec for province and district units
+            lines = [f"## {title} ({cls.__name__})", "", f"Same fields as `{visited[cls]}`."]
             sections.append("\n".join(lines + entries_block(cls, key)))
             return
-        visited[cls.__name__] = key
-        hints = typing.get_type_hints(cls, vars(module))
+        visited[cls] = key
+        hints = _hints(cls, module)
         rows, later = [], []
-        prefix, _ = source_for(key) if key else ("", "")
         for f in dataclasses.fields(cls):
             full = f"{key}.{f.name}" if key else f.name
             sub, is_list = _nested(hints.get(f.name))
             if sub is not None:
-                later.append((sub, full + ("[]" if is_list else ""), is_list))
+                later.append((sub, full + ("[]" if is_list else ""), in_list or is_list))
                 if not is_list:
                     continue
-            value, note = "", ""
-            if not in_list:
-                p, inner = source_for(full)
-                value = fmt_value(_lookup(yaml_data[p], inner))
-                note = yaml_notes[p].get(inner, "")
-            default = _default(f)
+            default = default_of(f)
+            set_in = "" if in_list else _set_in(settings.get(full, []), default)
             rows.append(
                 f"| `{f.name}` | {_cell(_code(_type_name(f.type)))} | {_cell(_code(fmt_value(default)))} | "
-                f"{_cell(comments.get((cls.__name__, f.name), ''))} | {_cell(_code(value))} | {_cell(note)} |"
+                f"{_cell(_unit(f))} | {_cell(_notes(f))} | {_cell(set_in)} |"
             )
-        title = f"`{key}`" if key else "Top level"
         lines = [f"## {title} ({cls.__name__})", ""]
-        if docs.get(cls.__name__):
-            lines += [docs[cls.__name__], ""]
-        if key and not in_list:
-            p, inner = source_for(key)
-            if yaml_notes[p].get(inner):
-                lines += [f"In `{sources[p].relative_to(config_dir.parent)}`: {yaml_notes[p][inner]}", ""]
+        if cls.__doc__ and not cls.__doc__.startswith(f"{cls.__name__}("):
+            lines += [" ".join(cls.__doc__.split()), ""]
         if in_list:
             lines += ["One entry of a list; each entry has these fields.", ""]
         if rows:
-            lines += [
-                "| key | type | default (schema) | meaning, unit, source (schema) | default configuration | its source (YAML comment) |",
-                "|---|---|---|---|---|---|",
-                *rows,
-            ]
+            lines += [*_TABLE, *rows]
         sections.append("\n".join(lines + entries_block(cls, key)))
-        for sub, sub_key, is_list in later:
-            walk(sub, sub_key, in_list or is_list)
+        for sub, sub_key, sub_in_list in later:
+            walk(sub, sub_key, sub_in_list)
 
     walk(module.SimConfig, "", False)
-    others = [name for name in order if name not in visited]
-    files = ", ".join(f"`{f.relative_to(Path(config_dir).parent)}`" for f in sources.values())
-    head = f"""# Parameters reference
-
-<!-- Generated by scripts/make_param_docs.py from sim/params/schema.py and configs/. Do not edit:
-     change the schema or the YAML and rerun the script (a test fails if this is stale). -->
-
-Every configuration key, with its type and default in the schema (`sim/params/schema.py`), the
-meaning, unit or source written beside the field there, and the value the default
-configuration sets with the comment on that YAML line ({files}); a blank there means
-the YAML does not set the key and the schema default applies. Override any key on the
-command line or in `sim.load_config`, e.g. `policy.vacancy.fill_probability_leader=0.3`.
-"(required)" marks a field that has no default and must be set in YAML; lists of
-sections (units, districts, scenario actions, sensitivity parameters) are described
-once per entry, followed by the entries the default configuration gives.
-"""
-    parts = [head, *sections]
-    if others:
-        parts.append(
-            f"## Other schema classes\n\nDataclasses in `{Path(config_py).name}` not reachable from `SimConfig`: "
-            + ", ".join(f"`{n}`" for n in others)
-            + "."
-        )
-    return "\n\n".join(p.rstrip() for p in parts if p) + "\n"
+    files = ", ".join(f"`{f}`" for f in sorted(defaults, key=lambda f: (f != "configs/config.yaml", f)))
+    return "\n\n".join(p.rstrip() for p in [_HEAD.format(files=files), *sections]) + "\n"
 
 
-def _entries_table(cls, entries: list[dict]) -> list[str]:
-    """Markdown rows of a YAML list of sections, schema defaults filled in for absent fields."""
-    defaults = {f.name: _default(f) for f in dataclasses.fields(cls)}
-    cols = [n for n in defaults if any(n in e for e in entries)]
-    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
-    for e in entries:
-        row = {**defaults, **e}
-        lines.append("| " + " | ".join(_cell(fmt_value(row.get(c))) for c in cols) + " |")
-    return lines
+def is_current(path: Path = DOC_PATH) -> bool:
+    """The page at ``path`` is what :func:`render` gives now."""
+    return Path(path).exists() and Path(path).read_text(encoding="utf-8") == render()
+
+
+__all__ = ["DOC_PATH", "default_files", "fmt_value", "is_current", "render", "yaml_settings"]

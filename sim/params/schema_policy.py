@@ -1,0 +1,568 @@
+"""Schema of the cadre policy (``policy``): the law where it exists, estimates elsewhere.
+
+Every field declares its default, unit and source here (see ``sim/params/declare.py``);
+``configs/policy/default.yaml`` holds only what is data rather than a default (the dated
+payroll cuts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.core.calendar import parse_month
+from sim.core.errors import ConfigError
+from sim.core.vocabulary import N_RANKS
+from sim.params.declare import NONNEG, PROBABILITY, check_declared, par, section
+from sim.rules import pool as pool_rules
+from sim.rules import retirement as retirement_rules
+from sim.rules import rotation as rotation_rules
+from sim.rules import selection as selection_rules
+
+REG_50 = "Regulation 50-QĐ/TW (2021)"
+REG_98 = "Regulation 98-QĐ/TW (2017)"
+REG_105 = "Regulation 105-QĐ/TW (2017)"
+DIR_35 = "Directive 35-CT/TW (30 May 2019)"
+DIR_45 = "Directive 45-CT/TW (14 Apr 2025)"
+
+
+@dataclass
+class SeniorExtensionSpec:
+    """Longer service for listed senior posts (off by default)."""
+
+    enabled: bool = par(
+        False,
+        doc="listed senior posts may serve to 65 (men) / 60 (women)",
+        source="Decree 83/2022 (amended by Decree 99/2024)",
+    )
+    min_rank: int = par(
+        6,
+        unit="rank",
+        doc="lowest rank of a listed post",
+        source="estimate: only the provincial top leaders would be listed",
+    )
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min_rank < N_RANKS:
+            raise ConfigError(f"policy.senior_extension.min_rank must be 0..{N_RANKS - 1}")
+
+
+@dataclass
+class ExitSpec:
+    """Exits other than retirement (resignation, transfer out, death, dismissal): an
+    annual probability by age band, times a multiplier by rank."""
+
+    band_lower_ages: list[int] = par(
+        [18, 30, 40, 50],
+        unit="years",
+        doc="lower bound of each age band",
+        source="estimate: no published exit rates by age",
+    )
+    annual_rates: list[float] = par(
+        [0.015, 0.008, 0.005, 0.004],
+        unit="probability per year, one per age band",
+        source=(
+            "estimate: no published exit rates by age; for comparison, quits from the state sector ran at "
+            "about 0.8 % a year in 2020-2022, mostly public-service employees (quochoitv.vn; VnExpress, MoHA 2023)"
+        ),
+    )
+    rank_multipliers: list[float] = par(
+        [1.0, 0.8, 0.7, 0.6, 0.5, 0.5, 0.5],
+        unit="multiplier",
+        per_rank=True,
+        check=NONNEG,
+        source="estimate: leaders rarely leave",
+    )
+
+    def __post_init__(self) -> None:
+        if len(self.band_lower_ages) != len(self.annual_rates):
+            raise ConfigError("policy.exits: band_lower_ages and annual_rates differ in length")
+        if list(self.band_lower_ages) != sorted(self.band_lower_ages):
+            raise ConfigError("policy.exits.band_lower_ages must be increasing")
+        for i, r in enumerate(self.annual_rates):
+            if not 0.0 <= r < 1.0:
+                raise ConfigError(f"policy.exits.annual_rates[{i}] = {r} must be in [0, 1)")
+        check_declared(self, "policy.exits")
+
+
+@dataclass
+class AppointmentSpec:
+    """Appointment terms and the conditions of a promotion."""
+
+    min_months_left: int = par(
+        60,
+        unit="months",
+        check=NONNEG,
+        doc="months to statutory retirement needed at promotion (a full term)",
+        source=f"{REG_105}; Guidance 06-HD/BTCTW (2021)",
+    )
+    min_months_in_post: int = par(
+        24,
+        unit="months",
+        check=NONNEG,
+        doc="months in the current post before a promotion",
+        source="Regulation 80-QĐ/TW (2022): 2 years in the current or an equivalent post; the 2025 rule for public employees (vietnamnet); medium confidence",
+    )
+    term_months: int = par(
+        60, unit="months", check=NONNEG, doc="length of an appointment term", source=f"{REG_105}: 5 years"
+    )
+
+    def __post_init__(self) -> None:
+        check_declared(self, "policy.appointment")
+        if self.term_months == 0:
+            raise ConfigError("policy.appointment.term_months must be > 0")
+
+
+@dataclass
+class SelectionSpec:
+    """How a vacancy's holder is chosen among the eligible candidates one rank below."""
+
+    rule: str = par(
+        "merit",
+        choices=selection_rules.RULES,
+        doc="merit: noisy observed competence; seniority: months in rank; random",
+        source="modelling choice",
+    )
+    noise_sd: float = par(
+        0.5,
+        unit="sd of latent competence (which has sd 1)",
+        check=NONNEG,
+        doc="noise on observed competence",
+        source="estimate",
+    )
+
+    def __post_init__(self) -> None:
+        check_declared(self, "policy.selection")
+
+
+@dataclass
+class VacancySpec:
+    """How fast a vacant post is filled."""
+
+    fill_probability_leader: float = par(
+        0.4,
+        unit="probability per month",
+        check=PROBABILITY,
+        doc="a vacant head or deputy post is filled",
+        source="estimate: a vacant head or deputy post waits about 2.5 months",
+    )
+    fill_probability_division: float = par(
+        0.5,
+        unit="probability per month",
+        check=PROBABILITY,
+        doc="a vacant division head or deputy post is filled",
+        source="estimate",
+    )
+    fill_probability_entry: float = par(
+        0.2,
+        unit="probability per month",
+        check=PROBABILITY,
+        doc="a vacant specialist post is recruited to",
+        source="estimate: recruitment comes in rounds; about 5 months to fill",
+    )
+
+    def __post_init__(self) -> None:
+        check_declared(self, "policy.vacancy")
+
+
+@dataclass
+class RecruitmentSpec:
+    """Who is recruited at entry rank."""
+
+    age_min: int = par(23, unit="years", doc="youngest age at entry", source="estimate")
+    age_max: int = par(32, unit="years", doc="oldest age at entry", source="estimate")
+    women_share: float = par(
+        0.48,
+        unit="share of recruits",
+        check=PROBABILITY,
+        source="women in public-sector employment, 48.1 % in 2016 (OECD/ADB via hanoitimes.vn)",
+    )
+
+    def __post_init__(self) -> None:
+        check_declared(self, "policy.recruitment")
+        if not 18 <= self.age_min <= self.age_max <= 50:
+            raise ConfigError(
+                f"policy.recruitment: need 18 <= age_min <= age_max <= 50, got {self.age_min}..{self.age_max}"
+            )
+
+
+@dataclass
+class PoolSpec:
+    """Succession pool (quy hoạch), Regulation 50-QĐ/TW (2021)."""
+
+    per_post_max: int = par(3, unit="candidates per post", source=f"{REG_50}: at most 3 candidates per post")
+    posts_per_person_max: int = par(
+        3, unit="posts per person", source=f"{REG_50}: one person in the pool for at most 3 posts at one level"
+    )
+    review_month: int = par(
+        12, unit="calendar month (1-12)", doc="month of the yearly review", source="estimate: each December"
+    )
+    rebuild_months: list[str] = par(
+        ["2020-10", "2025-10"],
+        unit="months (YYYY-MM)",
+        doc="the pool is rebuilt at the start of each congress term (the months of policy.congress.province_months)",
+        source=f"{DIR_35}; {DIR_45}",
+    )
+    women_target: float = par(0.25, unit="share of the pool", check=PROBABILITY, source=f"{REG_50}: women >= 25 %")
+    young_target: float = par(
+        0.15, unit="share of the pool", check=PROBABILITY, source=f"{REG_50}: under 40 >= 15 % (province, district)"
+    )
+    young_age: int = par(
+        40,
+        unit="years",
+        doc="under this age a cadre counts as young (the pool target and the under-40 metrics)",
+        source=REG_50,
+    )
+    target_mode: str = par(
+        "preference",
+        choices=pool_rules.TARGET_MODES,
+        doc="how the targets are pursued: not at all, by a score preference, or by a hard quota (swaps)",
+        source="modelling choice: the regulation sets the targets, not the method",
+    )
+    choice: str = par(
+        "mixed", choices=pool_rules.CHOICE_RULES, doc="how candidates are ranked", source="modelling choice"
+    )
+    noise_sd: float = par(
+        0.5, unit="sd of latent competence", doc="noise on observed competence in the pool review", source="estimate"
+    )
+
+    def __post_init__(self) -> None:
+        check_declared(self, "policy.pool")
+        if not 1 <= self.review_month <= 12:
+            raise ConfigError(f"policy.pool.review_month = {self.review_month} must be 1..12")
+        if self.per_post_max < 1 or self.posts_per_person_max < 1:
+            raise ConfigError("policy.pool.per_post_max and posts_per_person_max must be >= 1")
+
+
+@dataclass
+class RotationSpec:
+    """Rotation (luân chuyển), Regulation 98-QĐ/TW (2017)."""
+
+    per_year: int = par(
+        12, unit="rotations per yearly wave", check=NONNEG, source="estimate: no published yearly count"
+    )
+    wave_month: int = par(
+        10,
+        unit="calendar month (1-12)",
+        doc="month of the yearly wave",
+        source="the province's 2018-2020 rotation plan ran in Q4 2018 and 2019 (Thái Bình news article, 5 Sep 2018)",
+    )
+    length_months: int = par(36, unit="months", source=f"{REG_98}: at least 3 years (qdnd.vn); medium confidence")
+    max_age_men: int = par(
+        50,
+        unit="years",
+        doc="oldest age at rotation, men",
+        source=f"{REG_98} art. 5: >= 10 years (2 terms) of service left",
+    )
+    max_age_women: int = par(
+        45,
+        unit="years",
+        doc="oldest age at rotation, women",
+        source=f"{REG_98} art. 5: >= 10 years (2 terms) of service left",
+    )
+    min_months_left_other: int = par(
+        60,
+        unit="months",
+        doc="service left needed for non-local and term-limit moves",
+        source=f"{REG_98} art. 5: >= 5 years",
+    )
+    higher_return_probability: float = par(
+        0.1,
+        unit="probability",
+        check=PROBABILITY,
+        doc="a rotated cadre returns to a post one rank higher",
+        source=f"estimate; {REG_98}: a higher post only exceptionally",
+    )
+    experience_bonus: float = par(
+        0.3,
+        unit="sd of latent competence",
+        doc="bonus for rotation experience in later selection",
+        source="estimate",
+    )
+
+    def __post_init__(self) -> None:
+        check_declared(self, "policy.rotation")
+        if not 1 <= self.wave_month <= 12:
+            raise ConfigError(f"policy.rotation.wave_month = {self.wave_month} must be 1..12")
+        if self.length_months < 1:
+            raise ConfigError("policy.rotation.length_months must be >= 1")
+
+
+@dataclass
+class NonLocalSpec:
+    """The non-local rule for the district Party secretary, PC chair and listed heads."""
+
+    strictness: str = par(
+        "preference",
+        choices=rotation_rules.STRICTNESS,
+        doc="off, a preference for non-local candidates, or required",
+        source="Regulation 98-QĐ/TW (2017); Regulation 65-QĐ/TW (2022) art. 4",
+    )
+
+    def __post_init__(self) -> None:
+        check_declared(self, "policy.non_local")
+
+
+@dataclass
+class TermLimitSpec:
+    """At most two consecutive terms in one head post, then rotate or move."""
+
+    enabled: bool = par(True, source="Regulation 98-QĐ/TW (2017); Regulation 65-QĐ/TW (2022)")
+    max_consecutive_terms: int = par(2, unit="terms", source="Regulation 98-QĐ/TW (2017); Regulation 65-QĐ/TW (2022)")
+
+    def __post_init__(self) -> None:
+        if self.max_consecutive_terms < 1:
+            raise ConfigError("policy.term_limit.max_consecutive_terms must be >= 1")
+
+
+@dataclass
+class CongressSpec:
+    """Party congresses (Directive 35-CT/TW, 30 May 2019; the 2025 round Directive 45-CT/TW)."""
+
+    district_months: list[str] = par(
+        ["2020-06", "2025-06"],
+        unit="months (YYYY-MM)",
+        source=f"{DIR_35}: district congresses mid-2020 (reference month Jun 2020); {DIR_45}: Jun 2025",
+    )
+    province_months: list[str] = par(
+        ["2020-10", "2025-10"],
+        unit="months (YYYY-MM)",
+        source=f"Thái Bình's 20th provincial congress, 15 Oct 2020 ({DIR_35}: Sep-Oct 2020); {DIR_45}",
+    )
+    previous_committee_size: int = par(
+        54,
+        unit="members",
+        doc="provincial Party committee before the first congress",
+        source="Thái Bình 2015-2020 (baochinhphu.vn); 51 were elected in 2020 (thoidai.com.vn)",
+    )
+    shrink: float = par(
+        0.05,
+        unit="share",
+        check=PROBABILITY,
+        doc="each committee is this much smaller",
+        source=f"{DIR_35}: about 5 % smaller",
+    )
+    first_time_min_months: int = par(
+        60, unit="months", doc="working age left needed by a first-time member", source=f"{DIR_35}: a full term"
+    )
+    reelected_min_months: int = par(
+        30,
+        unit="months",
+        doc="working age left needed by a re-elected member",
+        source=f"{DIR_35}: at least half a term",
+    )
+    age_rule_basis: str = par(
+        "labour_code_2012",
+        choices=retirement_rules.RULES,
+        doc="retirement ages the age rule is computed with",
+        source=f"{DIR_35} used the ages in force in 2019 (60/55)",
+    )
+    age_rule_basis_2025: str = par(
+        "decree_135",
+        choices=retirement_rules.RULES,
+        doc="the same for the 2025 round",
+        source=f"{DIR_45}: the current ages",
+    )
+    reelected_min_months_2025: int = par(
+        48, unit="months", doc="the same for the 2025 round", source=f"{DIR_45}: re-elected members need 48 months"
+    )
+    women_target: float = par(
+        0.15, unit="share of the committee", check=PROBABILITY, source=f"{DIR_35}: women >= 15 % (medium confidence)"
+    )
+    under40_target: float = par(
+        0.10, unit="share of the committee", check=PROBABILITY, source=f"{DIR_35}: under 40 >= 10 %"
+    )
+
+    def __post_init__(self) -> None:
+        check_declared(self, "policy.congress")
+        if self.previous_committee_size < 1:
+            raise ConfigError("policy.congress.previous_committee_size must be >= 1")
+
+
+@dataclass
+class TransitionSpec:
+    """What happens to leaders left above quota by a restructuring action: kept without
+    replacement until a deadline, then transferred, then offered early retirement."""
+
+    deadline_policy: bool = par(
+        True,
+        doc="at the deadline, transfer surplus leaders, then offer early retirement",
+        source="Thái Bình's 2019 office merger (surplus deputies kept until end-2020); Conclusions 186/187 (2025): within 5 years",
+    )
+    default_deadline_months: int = par(
+        24,
+        unit="months",
+        check=NONNEG,
+        doc="deadline after the action when the action names none",
+        source="estimate (Thái Bình's 2019 office merger allowed about 19 months)",
+    )
+    legal_deputies_province: int = par(
+        3, unit="deputies per unit", check=NONNEG, source="Decree 107/2020: on average 3 per department"
+    )
+    legal_deputies_district: int = par(
+        2, unit="deputies per unit", check=NONNEG, source="Decree 108/2020: on average 2 per district division"
+    )
+    extra_deputies_per_extra_body: int = par(
+        1,
+        unit="deputies per merged body",
+        check=NONNEG,
+        source="Conclusions 186/187 (2025): +1 deputy when 2 bodies merge, +2 when 3 do",
+    )
+    takeup_decree_108: float = par(
+        0.3,
+        unit="probability",
+        check=PROBABILITY,
+        doc="an eligible surplus leader takes early retirement (2018-2024 regime)",
+        source="estimate: take-up is not published (Decree 108/2014 as amended by Decree 113/2018)",
+    )
+    takeup_decree_178: float = par(
+        0.6,
+        unit="probability",
+        check=PROBABILITY,
+        doc="the same under the 2025 regime",
+        source="estimate: Decree 178/2024 pays more (43,207 people had left nationally by 30 Jun 2025, news.laodong.vn)",
+    )
+    takeup_decay_years: float = par(
+        5.0, unit="years", doc="take-up falls as exp(-years given up / this)", source="estimate"
+    )
+    decree_178_from: str = par(
+        "2025-01",
+        unit="month (YYYY-MM)",
+        doc="first month of the 2025 regime",
+        source="Decree 178/2024: in force from 1 Jan 2025",
+    )
+    to_province_share: float = par(
+        0.3,
+        unit="share",
+        check=PROBABILITY,
+        doc="abolished district level: share of reassignments sought at the province",
+        source="estimate",
+    )
+    reappoint_on_merge: bool = par(
+        True,
+        doc="leaders of a merged unit are appointed anew, so their time in post (24 months before promotion) restarts",
+        source="modelling choice",
+    )
+
+    def __post_init__(self) -> None:
+        check_declared(self, "policy.transition")
+        if self.takeup_decay_years <= 0:
+            raise ConfigError("policy.transition.takeup_decay_years must be > 0")
+        try:
+            parse_month(self.decree_178_from)
+        except ValueError as err:
+            raise ConfigError(f"policy.transition.decree_178_from: {err}") from None
+
+
+@dataclass
+class PayrollCut:
+    """One dated cut of the staff payroll."""
+
+    start: str = par("???", unit="month (YYYY-MM)", doc="first month of the cut")
+    end: str = par("???", unit="month (YYYY-MM)", doc="the cut is reached linearly by this month")
+    share: float = par(0.05, unit="share of the staff posts at the start", check=PROBABILITY, doc="posts to abolish")
+    source: str = par("", doc="the text that sets the cut")
+
+    def __post_init__(self) -> None:
+        check_declared(self, "policy.payroll.cuts[]")
+        try:
+            if parse_month(self.start) >= parse_month(self.end):
+                raise ConfigError(f"policy.payroll cut {self.start}..{self.end}: start must be before end")
+        except ValueError as err:
+            raise ConfigError(f"policy.payroll.cuts: {err}") from None
+
+
+@dataclass
+class PayrollSpec:
+    """Replacement policy: vacated staff (specialist) posts are abolished until the cut is reached."""
+
+    enabled: bool = par(True, source="Resolution 39-NQ/TW (2015); Conclusion 40-KL/TW (2022)")
+    cuts: list[PayrollCut] = par([], doc="the dated cuts (configs/policy/default.yaml lists those of 2018-2026)")
+
+
+@dataclass
+class WageSpec:
+    """Monthly pay in units of the base salary (lương cơ sở)."""
+
+    coefficient_by_rank: list[float] = par(
+        [3.66, 4.74, 5.08, 5.76, 6.44, 7.28, 7.64],
+        unit="multiples of the base salary",
+        per_rank=True,
+        doc="salary coefficient (hệ số lương)",
+        source=(
+            "Decree 204/2004 scales: rank 0 the mid-point of specialist 2.34-4.98; ranks 1-2 principal specialist "
+            "4.40-6.78 (lower and middle steps); ranks 3-6 principal/senior 6.20-8.00 (estimate of the typical step)"
+        ),
+    )
+    allowance_by_rank: list[float] = par(
+        [0.0, 0.2, 0.3, 0.7, 0.9, 1.25, 1.3],
+        unit="multiples of the base salary",
+        per_rank=True,
+        doc="leadership allowance",
+        source=(
+            "Decision 128-QĐ/TW; Decree 204/2004: district division deputy 0.2, division head 0.3-0.4, deputy "
+            "director 0.7, director 0.9, deputy provincial secretary 1.25, top leaders 1.3 (ranks 1-4: low confidence)"
+        ),
+    )
+    base_salary_vnd: list[float] = par(
+        [1.39e6, 1.49e6, 1.80e6, 2.34e6], unit="VND per month", source="Decrees 72/2018, 38/2019, 24/2023, 73/2024"
+    )
+    base_salary_from: list[str] = par(
+        ["2018-07", "2019-07", "2023-07", "2024-07"],
+        unit="months (YYYY-MM)",
+        doc="when each base salary takes effect",
+        source="Decrees 72/2018, 38/2019, 24/2023, 73/2024",
+    )
+
+    def __post_init__(self) -> None:
+        check_declared(self, "policy.wage")
+        if len(self.base_salary_vnd) != len(self.base_salary_from) or not self.base_salary_vnd:
+            raise ConfigError("policy.wage: base_salary_vnd and base_salary_from must be non-empty and of equal length")
+
+
+@dataclass
+class PolicyConfig:
+    """The cadre policy: each section is one part of the law or of its practice."""
+
+    retirement_rule: str = par(
+        "decree_135",
+        choices=retirement_rules.RULES,
+        doc="statutory retirement ages: decree_135, the 2021-2035 roadmap; labour_code_2012, 60 (men) / 55 (women)",
+        source="Labour Code 2019 art. 169 and Decree 135/2020 art. 4 (decree_135); Labour Code 2012 (labour_code_2012)",
+    )
+    senior_extension: SeniorExtensionSpec = section(SeniorExtensionSpec)
+    exits: ExitSpec = section(ExitSpec)
+    appointment: AppointmentSpec = section(AppointmentSpec)
+    selection: SelectionSpec = section(SelectionSpec)
+    vacancy: VacancySpec = section(VacancySpec)
+    recruitment: RecruitmentSpec = section(RecruitmentSpec)
+    pool: PoolSpec = section(PoolSpec)
+    rotation: RotationSpec = section(RotationSpec)
+    non_local: NonLocalSpec = section(NonLocalSpec)
+    term_limit: TermLimitSpec = section(TermLimitSpec)
+    congress: CongressSpec = section(CongressSpec)
+    transition: TransitionSpec = section(TransitionSpec)
+    payroll: PayrollSpec = section(PayrollSpec)
+    wage: WageSpec = section(WageSpec)
+
+    def __post_init__(self) -> None:
+        check_declared(self, "policy")
+
+
+__all__ = [
+    "AppointmentSpec",
+    "CongressSpec",
+    "ExitSpec",
+    "NonLocalSpec",
+    "PayrollCut",
+    "PayrollSpec",
+    "PolicyConfig",
+    "PoolSpec",
+    "RecruitmentSpec",
+    "RotationSpec",
+    "SelectionSpec",
+    "SeniorExtensionSpec",
+    "TermLimitSpec",
+    "TransitionSpec",
+    "VacancySpec",
+    "WageSpec",
+]

@@ -9,7 +9,8 @@ from sim import invariants
 from sim.core.errors import ConfigError
 from sim.model import CadreModel
 from sim.output.result import Result
-from sim.params.schema import SCENARIO_NAMES, ActionSpec
+from sim.params.schema import SHIPPED_SCENARIOS as SCENARIO_NAMES  # found in configs/scenario/
+from sim.params.schema import ActionSpec
 from sim.rules import early_retirement
 
 EXIT_KINDS = {"retirement", "exit", "early_retirement", "to_commune"}

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 
+from sim.core.vocabulary import N_RANKS
 from sim.params.declare import default_of, info
 from sim.params.search import CONFIG_DIR
 
@@ -151,7 +152,7 @@ def _notes(f: dataclasses.Field) -> str:
 
 def _unit(f: dataclasses.Field) -> str:
     d = info(f)
-    return ", ".join(x for x in (d["unit"], "one per rank 0..6" if d["per_rank"] else "") if x)
+    return ", ".join(x for x in (d["unit"], f"one per rank 0..{N_RANKS - 1}" if d["per_rank"] else "") if x)
 
 
 def _set_in(settings: list[tuple[str, object]], default) -> str:

@@ -12,6 +12,8 @@ as a preference (sim/rules/congress.py).
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from sim.core.calendar import format_month, parse_month
@@ -44,9 +46,9 @@ class Congress(Process):
 
     def schedule(self, timetable) -> None:
         for k, s in enumerate(self.pars.district_months):
-            timetable.at(parse_month(s), _Round(self.district, k), Phase.DISTRICT_CONGRESS)
+            timetable.at(parse_month(s), partial(self.district, round_index=k), Phase.DISTRICT_CONGRESS)
         for k, s in enumerate(self.pars.province_months):
-            timetable.at(parse_month(s), _Round(self.provincial, k), Phase.PROVINCIAL_CONGRESS)
+            timetable.at(parse_month(s), partial(self.provincial, round_index=k), Phase.PROVINCIAL_CONGRESS)
 
     def admit(self, idx: np.ndarray, pop) -> None:
         people = self.people
@@ -150,15 +152,3 @@ class Congress(Process):
         self.committee_size = size
         model.log.organisation(m, Event.PROVINCIAL_CONGRESS, "P", f"committee of {comp['size']} elected at {format_month(m)}")
 
-
-class _Round:
-    """One congress round as a dated action: ``action(month, round_index)``."""
-
-    __slots__ = ("action", "round_index", "__weakref__")
-
-    def __init__(self, action, round_index: int):
-        self.action = action
-        self.round_index = round_index
-
-    def __call__(self, m: int) -> None:
-        self.action(m, self.round_index)

@@ -9,6 +9,8 @@ naming what is wrong (and the valid names) and changes nothing in the organisati
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from sim.core.calendar import format_month, parse_month
@@ -83,20 +85,7 @@ def describe(planned: list[PlannedAction]) -> list[str]:
 def schedule(model, planned: list[PlannedAction], timetable) -> None:
     """Put the planned actions on the timetable (in plan order within a month)."""
     for pa in planned:
-        timetable.at(pa.month, _Apply(model, pa), Phase.RESTRUCTURING)
-
-
-class _Apply:
-    """One planned action as a dated event."""
-
-    __slots__ = ("model", "pa", "__weakref__")
-
-    def __init__(self, model, pa: PlannedAction):
-        self.model = model
-        self.pa = pa
-
-    def __call__(self, m: int) -> None:
-        ACTIONS[self.pa.spec.kind].apply(self.model, self.pa, m)
+        timetable.at(pa.month, partial(ACTIONS[pa.spec.kind].apply, model, pa), Phase.RESTRUCTURING)
 
 
 __all__ = ["PlannedAction", "describe", "plan", "schedule"]

@@ -24,6 +24,7 @@ from sim.engine.timetable import Timetable
 from sim.metrics import FLOW_COLUMNS, MonthRecorder
 from sim.params.compose import load_config
 from sim.params.schema import SimConfig
+from sim.processes.assessment import Assessment
 from sim.processes.congress import Congress
 from sim.processes.exits import Exits
 from sim.processes.payroll import Payroll
@@ -43,7 +44,7 @@ from sim.world.roster_checks import load_roster_checked
 
 # The processes, in the order they are set up, admit the starting cadres, measure and
 # check; within a monthly phase, hooks run in this order too.
-PROCESSES = (Exits, Terms, Payroll, Transition, Rotation, Pool, Recruitment, Vacancies, TermLimit, Congress)
+PROCESSES = (Assessment, Exits, Terms, Payroll, Transition, Rotation, Pool, Recruitment, Vacancies, TermLimit, Congress)
 
 
 class CadreModel(mesa.Model):
@@ -146,6 +147,7 @@ class CadreModel(mesa.Model):
         people.post_since[idx] = pop.post_since
         people.rank_since[idx] = pop.rank_since
         people.active[idx] = True
+        people.key[idx] = idx
         org.post_holder[pop.post] = idx
         people.n = n0 + k
         people.cadre_ids.extend(pop.cadre_id.tolist())

@@ -42,6 +42,11 @@ class Process:
         """This process's random stream."""
         return self.model.streams[self.stream]
 
+    @property
+    def draws(self):
+        """This process's keyed draws this month (:class:`~sim.engine.streams.KeyedDraws`)."""
+        return self.model.streams.keyed(self.stream)
+
     def setup(self) -> None:
         """Subscribe to personnel moves (the world exists now)."""
 

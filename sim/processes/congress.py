@@ -32,7 +32,6 @@ COMMITTEE_MIN_RANK = 4
 
 class Congress(Process):
     name = "congress"
-    stream = "congress"
     columns = {"in_committee": (bool, False)}  # member of the provincial Party committee
 
     def __init__(self, model):
@@ -123,7 +122,7 @@ class Congress(Process):
             pool_for_top = pool.cadre[sel]
         cands = np.unique(np.concatenate([holders, pool_for_top]))
         size = congress_rules.committee_size(self.committee_size, c.shrink)
-        score = people.competence[cands] + self.rng.normal(0.0, model.policy.selection.noise_sd, len(cands))
+        score = people.competence[cands] + model.policy.selection.noise_sd * model.assessment.noise(cands, m)
         age = (m - people.birth[cands]) / 12.0
         selected = congress_rules.select_committee(
             people.in_committee[cands],

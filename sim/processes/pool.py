@@ -70,19 +70,22 @@ class Pool(Process):
         self.by_post: Mapping[int, np.ndarray] = {}
         self._key_cache = None
         self._scope_cache = None
+        self._reviewed_posts = np.zeros(0, np.int64)  # the key posts of the last review
 
     def setup(self) -> None:
         self.people = self.model.people
         self.org = self.model.org
 
     def schedule(self, timetable) -> None:
-        # reviewed at the start, yearly, at each new term, and right after every
-        # restructuring action (merged units' head posts need candidates, the old
-        # units' posts are gone)
+        # reviewed at the start, yearly and at each new term; right after a restructuring
+        # action only the new key posts get candidates (and the posts that are gone
+        # lose theirs), the rest of the pool waits for the regular review
         start, end = timetable.start, timetable.end
-        months = {start, *self.rebuild_months, *(pa.month for pa in self.model.planned)}
+        months = {start, *self.rebuild_months}
         months |= {mo for mo in range(start, end + 1) if mo % 12 + 1 == self.pars.review_month}
         timetable.each(months, self.review, Phase.POOL_REVIEW)
+        restructured = {pa.month for pa in self.model.planned} - months
+        timetable.each(restructured, self.review_new_posts, Phase.POOL_REVIEW)
 
     # ------------------------------------------------------------------ key posts
     def key_posts(self) -> np.ndarray:
@@ -178,7 +181,12 @@ class Pool(Process):
         return ok
 
     # ------------------------------------------------------------------ review
-    def review(self, m: int, full: bool | None = None) -> None:
+    def review_new_posts(self, m: int) -> None:
+        """After a restructuring action: candidates for the key posts created since the
+        last review; members of posts that are gone lose those places."""
+        self.review(m, only_new=True)
+
+    def review(self, m: int, full: bool | None = None, only_new: bool = False) -> None:
         """Review the pool (rebuild it from scratch at the start and at new terms)."""
         pol, org, people = self.pars, self.org, self.people
         if full is None:
@@ -188,6 +196,10 @@ class Pool(Process):
         if full:
             todo = posts
             kept_pp = kept_pc = np.zeros(0, np.int64)
+        elif only_new:
+            ok = org.post_active[self.post]
+            kept_pp, kept_pc = self.post[ok], self.cadre[ok]
+            todo = posts[~np.isin(posts, self._reviewed_posts)]
         else:
             ok = self._still_qualified(term_start)
             kept_pp, kept_pc = self.post[ok], self.cadre[ok]
@@ -200,9 +212,16 @@ class Pool(Process):
         for c in groups.values():
             in_universe[c] = True
         universe = np.flatnonzero(in_universe)
-        rng = self.rng
+        # the year's assessment (sim/processes/assessment.py) and draws keyed by cadre and
+        # year: a candidate's draws depend neither on who else is reviewed nor on whether
+        # a merger brought an extra review this year
+        draws, keys = self.model.streams.keyed(self.stream, per="year"), people.key[universe]
         score = pool_rules.pool_score(
-            pol.choice, people.competence[universe], m - people.rank_since[universe], rng, pol.noise_sd
+            pol.choice,
+            people.competence[universe],
+            m - people.rank_since[universe],
+            (self.model.assessment.noise(universe, m), draws.uniform(keys, 1)),
+            pol.noise_sd,
         ) + self.model.policy.rotation.experience_bonus * people.rotated[universe]
         young = (m - people.birth[universe]) < self.young_months
         # positions in the universe; arrays (sorted, distinct) shared by posts of one
@@ -240,7 +259,7 @@ class Pool(Process):
             women_target=pol.women_target,
             young_target=pol.young_target,
             target_mode=pol.target_mode,
-            rng=rng,
+            rng=draws.uniform(keys, 2),
             by_score=False,  # the pool arrays are sorted by post and cadre below
             **extra,
         )
@@ -253,6 +272,7 @@ class Pool(Process):
         order = np.lexsort((new_pc, new_pp))
         self.post, self.cadre = new_pp[order], new_pc[order]
         self.by_post = PoolByPost(posts, self.post, self.cadre)
+        self._reviewed_posts = posts
         self.members = np.flatnonzero(np.bincount(self.cadre, minlength=people.n))  # = np.unique
         self.model.log.organisation(
             m, Event.POOL_REVIEW, "", f"{'rebuilt' if full else 'reviewed'}: {len(self.members)} people for {len(posts)} key posts"

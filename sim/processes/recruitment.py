@@ -1,16 +1,23 @@
 """Recruitment at entry rank: the end of every vacancy chain.
 
-A recruit's sex, age, home district, competence and exit-hazard draw come from the
-month's recruitment stream in batches, so the n-th recruit of a month gets the same
-draws in every scenario (``policy.recruitment``: women share, age range; estimates).
+A recruit's sex, age, home district, competence and exit-hazard draw are keyed draws
+of the recruitment stream on the month and the post filled, so the recruit into a
+given post in a given month is the same person in every scenario, however many other
+recruits that month brings (``policy.recruitment``: women share, age range; estimates).
 """
 
 from __future__ import annotations
 
 from sim.core.vocabulary import PROVINCE_AREA, Event
+from sim.engine.streams import mix64, pair_key
 from sim.processes.base import Process
 
-BATCH = 256  # draws per batch (a performance choice; the draws do not depend on it)
+RECRUIT_KEY_BIT = 1 << 63  # recruits' identity keys have the top bit set; starting cadres' keys are row indices
+
+
+def recruit_key(m: int, p: int) -> int:
+    """The identity key of the cadre recruited into post p in month m."""
+    return mix64(pair_key(m, p)) | RECRUIT_KEY_BIT
 
 
 class Recruitment(Process):
@@ -20,31 +27,18 @@ class Recruitment(Process):
     def __init__(self, model):
         super().__init__(model)
         self.pars = model.policy.recruitment
-        self._buf = None
-        self._buf_month = None
-        self._pos = 0
 
     def setup(self) -> None:
         self.people = self.model.people
         self.org = self.model.org
 
-    def _next_draws(self) -> tuple[bool, int, float, float, float]:
-        """The next recruit's (female, age in months, home draw, competence, hazard budget)."""
-        buf = self._buf
-        if buf is None or self._pos >= len(buf[0]) or self._buf_month != self.model.month:
-            self._buf_month = self.model.month
-            rng, rc = self.rng, self.pars
-            buf = self._buf = (
-                (rng.random(BATCH) < rc.women_share).tolist(),
-                rng.integers(rc.age_min * 12, rc.age_max * 12 + 1, BATCH).tolist(),
-                rng.random(BATCH).tolist(),
-                rng.normal(0.0, 1.0, BATCH).tolist(),
-                rng.exponential(1.0, BATCH).tolist(),
-            )
-            self._pos = 0
-        j = self._pos
-        self._pos += 1
-        return buf[0][j], buf[1][j], buf[2][j], buf[3][j], buf[4][j]
+    def _draws_for(self, key: int) -> tuple[bool, int, float, float, float]:
+        """The recruit's (female, age in months, home draw, competence, hazard budget)."""
+        d, rc = self.draws, self.pars
+        lo, n_ages = rc.age_min * 12, (rc.age_max - rc.age_min) * 12 + 1
+        female = d.uniform1(key, 0) < rc.women_share
+        age = lo + min(int(d.uniform1(key, 1) * n_ages), n_ages - 1)
+        return female, age, d.uniform1(key, 2), d.normal1(key, 3), d.exponential1(key, 4)
 
     def recruit(self, p: int, m: int) -> int:
         """A new cadre enters at post p (an entry-level post); returns its index."""
@@ -52,10 +46,11 @@ class Recruitment(Process):
         i = people.n
         if i >= people.cap:
             people.alloc(i + 1)
-        female, age, home_draw, competence, budget = self._next_draws()
+        key = recruit_key(m, p)
+        female, age, home_draw, competence, budget = self._draws_for(key)
         area = int(org.post_area[p])
         n_d = len(org.district_codes)
-        home = area if area != PROVINCE_AREA or not n_d else 1 + int(home_draw * n_d)
+        home = area if area != PROVINCE_AREA or not n_d else 1 + min(int(home_draw * n_d), n_d - 1)
         birth = m - age
         r = int(org.post_rank[p])
         people.birth[i] = birth
@@ -67,6 +62,7 @@ class Recruitment(Process):
         people.post[i] = -1
         people.unit[i] = -1
         people.active[i] = True
+        people.key[i] = key
         model.exits.admit_recruit(i, m, birth, female, r, budget)
         people.n = i + 1
         people.cadre_ids.append(f"R{m // 12}{m % 12 + 1:02d}-{i:05d}")

@@ -16,6 +16,7 @@ import numpy as np
 
 from sim.core.vocabulary import NEVER, SPECIALIST, TOP_RANK, Event
 from sim.engine.phases import Phase
+from sim.engine.streams import pair_key
 from sim.processes.base import Process
 from sim.rules import rotation as rotation_rules
 
@@ -51,7 +52,7 @@ class Rotation(Process):
         """Start this year's rotations: pool members within the age limits move to a
         vacant post of the same rank in another area for ``length_months``."""
         rot, org, people, personnel = self.pars, self.org, self.people, self.personnel
-        rng = self.rng
+        draws = self.draws
         vacancies = self.model.indices.vacancies
         cands = self.model.pool.members
         if len(cands):
@@ -60,7 +61,9 @@ class Rotation(Process):
                 m - people.birth[cands], people.female[cands], np.ones(len(cands), bool), rot.max_age_men, rot.max_age_women
             )
             cands = cands[ok]
-        order = rng.permutation(len(cands))
+        # keyed draws throughout: who goes first, which vacancy, which swap partner depend
+        # on the cadres and posts involved, not on how many others there are
+        order = draws.order(people.key[cands], salt=0)
         started = 0
         for i in cands[order].tolist():
             if started >= rot.per_year:
@@ -72,16 +75,17 @@ class Rotation(Process):
                 if org.post_active[p] and org.post_holder[p] < 0 and org.post_kind[p] != SPECIALIST and int(org.post_area[p]) != area
             )
             origin_unit = int(people.unit[i])
+            key = int(people.key[i])
             if options:
-                p = options[int(rng.integers(len(options)))]
+                p = options[draws.smallest(pair_key(key, np.array(options, np.uint64)), salt=1)]
                 personnel.move(i, p, m, Event.ROTATION_OUT)
             else:
                 # no vacancy of that rank elsewhere: swap with a holder of an equivalent
                 # post in another area, who is transferred into the rotator's post
                 partners = self._swap_partners(r, area)
-                if not partners:
+                if not len(partners):
                     continue
-                j = partners[int(rng.integers(len(partners)))]
+                j = int(partners[draws.smallest(pair_key(key, people.key[partners]), salt=2)])
                 p, p_old = int(people.post[j]), int(people.post[i])
                 personnel.leave_post(j)
                 personnel.move(i, p, m, Event.ROTATION_OUT)
@@ -95,7 +99,7 @@ class Rotation(Process):
             self.model.flows["rotations"] += 1
             started += 1
 
-    def _swap_partners(self, r: int, area: int) -> list[int]:
+    def _swap_partners(self, r: int, area: int) -> np.ndarray:
         """Cadres of rank r in other areas who hold a non-specialist post and are not
         rotating, ascending (vectorised: a rank can have a thousand holders)."""
         org, people = self.org, self.people
@@ -104,13 +108,13 @@ class Rotation(Process):
         cands = np.fromiter(itertools.chain.from_iterable(sets), np.int64)
         posts = people.post[cands]
         ok = (posts >= 0) & (people.rot_end[cands] == NEVER) & (org.post_kind[np.maximum(posts, 0)] != SPECIALIST)
-        return np.sort(cands[ok]).tolist()
+        return np.sort(cands[ok])
 
     def returns(self, m: int) -> None:
         """Rotations that end this month: back to an equivalent post in the home unit's
         area (one rank higher with a small probability); if none is vacant, stay."""
         rot, org, people, personnel = self.pars, self.org, self.people, self.personnel
-        rng = self.rng
+        draws = self.draws
         for i in self._returns.pop(m, ()):
             if not people.active[i] or people.rot_end[i] != m:
                 continue
@@ -121,7 +125,7 @@ class Rotation(Process):
             if not origin.active:  # merged away meanwhile: go back to the area
                 origin = None
             rank = int(people.rank[i])
-            r = rotation_rules.return_rank(rank, float(rng.random()), rot.higher_return_probability, max_rank=TOP_RANK)
+            r = rotation_rules.return_rank(rank, draws.uniform1(int(people.key[i]), salt=3), rot.higher_return_probability, max_rank=TOP_RANK)
             p = self._vacancy_in(r, area, origin)
             if p is None and r != rank:
                 r = rank

@@ -141,7 +141,7 @@ class Transition(Process):
         reg = early_retirement.regime(m, self.decree_178_from)
         left = int(self.people.ret[i]) - m
         p = early_retirement.takeup_probability(left, reg, tr.takeup_decree_108, tr.takeup_decree_178, tr.takeup_decay_years)
-        if self.rng.random() >= p:
+        if self.draws.uniform1(int(self.people.key[i]), 0) >= p:
             return False
         months = early_retirement.payment_salary_months(left, reg, m - self.decree_178_from)
         self.model.flows["severance_cost"] += months * float(self.people.pay[i])
@@ -153,7 +153,7 @@ class Transition(Process):
         self.release(i)
         personnel = self.personnel
         personnel.leave_post(i)
-        if self.rng.random() < self.pars.to_province_share:
+        if self.draws.uniform1(int(self.people.key[i]), 1) < self.pars.to_province_share:
             p = personnel.find_vacancy(int(self.people.rank[i]), PROVINCE_AREA, province_only=True)
             if p is not None:
                 personnel.transfer(i, p, m)

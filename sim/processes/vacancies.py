@@ -60,7 +60,7 @@ class Vacancies(Process):
 
     def fill(self, m: int) -> None:
         model, org = self.model, self.org
-        rng = self.rng
+        draw = self.draws.uniform1
         transition, payroll, recruit = model.transition, model.payroll, model.recruitment.recruit
         move, flows = model.personnel.move, model.flows
         prob_by_kind = self.fill_probability
@@ -70,9 +70,8 @@ class Vacancies(Process):
             if not vac:
                 continue
             todo = sorted(vac)
-            draws = rng.random(len(todo)).tolist()  # one draw per vacancy, in post order
             kinds = org.post_kind[todo].tolist()  # a post's kind never changes
-            for p, u, kind in zip(todo, draws, kinds):
+            for p, kind in zip(todo, kinds):
                 if org.post_holder[p] >= 0 or not org.post_active[p]:
                     vac.discard(p)
                     continue
@@ -82,7 +81,7 @@ class Vacancies(Process):
                     payroll.abolish(p)
                     vac.discard(p)
                     continue
-                if u >= prob_by_kind[kind]:
+                if draw(p) >= prob_by_kind[kind]:  # one draw per vacancy, keyed by the post
                     continue
                 if kind == SPECIALIST or r == 0:
                     recruit(p, m)
@@ -158,7 +157,7 @@ class Vacancies(Process):
             sel.rule,
             people.competence[cands],
             m - people.rank_since[cands] if sel.rule == "seniority" else None,  # only seniority reads it
-            self.model.streams["selection"],
+            self.model.assessment.noise(cands, m),  # the year's assessment (sim/processes/assessment.py)
             sel.noise_sd,
             bonus=bonus,
         )

@@ -49,7 +49,7 @@ def pool_score(
     rule: str,
     competence: np.ndarray,
     months_in_rank: np.ndarray,
-    rng: np.random.Generator,
+    rng: np.random.Generator | tuple[np.ndarray, np.ndarray],
     noise_sd: float = 0.5,
 ) -> np.ndarray:
     """Score of each candidate for the pool (higher is better), by the choice rule.
@@ -65,6 +65,8 @@ def pool_score(
 
     The same draws (one normal and one uniform per candidate, in that order) are taken
     whatever the rule, so switching rules does not shift the caller's random stream.
+    ``rng`` is a generator to take them from, or the pair (normals, uniforms) of arrays
+    already drawn (the model keys them by cadre).
     """
     if rule not in CHOICE_RULES:
         raise ValueError(f"unknown pool choice rule {rule!r}; valid rules: {', '.join(CHOICE_RULES)}")
@@ -73,8 +75,12 @@ def pool_score(
     n = competence.size
     if noise_sd < 0:
         raise ValueError(f"noise_sd = {noise_sd} must be >= 0")
-    noise = rng.standard_normal(n)
-    uniform = rng.random(n)
+    if isinstance(rng, np.random.Generator):
+        noise, uniform = rng.standard_normal(n), rng.random(n)
+    else:
+        noise, uniform = (np.asarray(a, float) for a in rng)
+        if noise.shape != (n,) or uniform.shape != (n,):
+            raise ValueError(f"need one normal and one uniform draw per candidate ({n})")
     merit = competence + noise_sd * noise
     seniority = months_in_rank + uniform
     if rule == "merit":
@@ -199,8 +205,8 @@ def build_pool(
         first; a young swap never takes the women share below its target, or below
         its current value if that is already short).
     rng
-        Optional; breaks exact score ties at random. Without it ties go to the lower
-        position.
+        Optional; breaks exact score ties at random: a generator, or one uniform draw per
+        candidate. Without it ties go to the lower position.
 
     Greedy: posts are processed in order of scarcity (fewest eligible first, ties by
     post index), and within a post the best-scoring available candidate is taken one at
@@ -251,7 +257,7 @@ def build_pool_sorted(
     women_target: float = WOMEN_TARGET,
     young_target: float = YOUNG_TARGET,
     target_mode: str = "preference",
-    rng: np.random.Generator | None = None,
+    rng: np.random.Generator | np.ndarray | None = None,
     preference_bonus_sd: float = PREFERENCE_BONUS_SD,
     existing: list | None = None,
     prior_posts: np.ndarray | None = None,
@@ -285,7 +291,14 @@ def build_pool_sorted(
             raise ValueError(f"eligible[{j}] holds positions outside 0..{n - 1}")
 
     # Tie-break rank: 0 is best. Exact ties go to a random order (rng) or the lower position.
-    tiebreak = rng.random(n) if rng is not None else np.arange(n, dtype=float)
+    if rng is None:
+        tiebreak = np.arange(n, dtype=float)
+    elif isinstance(rng, np.random.Generator):
+        tiebreak = rng.random(n)
+    else:
+        tiebreak = np.asarray(rng, float)
+        if tiebreak.shape != (n,):
+            raise ValueError(f"need one tie-break draw per candidate ({n})")
     order = np.lexsort((tiebreak, -score))  # best first
     rank_of = np.empty(n, dtype=np.int64)
     rank_of[order] = np.arange(n)

@@ -7,6 +7,10 @@ Rules (config ``policy.selection.rule``):
   imperfectly).
 * ``seniority``: longest time in rank; ties broken at random.
 * ``random``: uniform choice.
+
+The randomness comes in as one standard-normal draw per candidate (``noise``), so the
+caller decides how draws are tied to candidates (the model uses each cadre's assessment
+of the year, sim/processes/assessment.py).
 """
 
 from __future__ import annotations
@@ -20,12 +24,15 @@ def choose(
     rule: str,
     competence: np.ndarray,
     months_in_rank: np.ndarray | None,
-    rng: np.random.Generator,
+    noise: np.ndarray | np.random.Generator,
     noise_sd: float = 0.5,
     bonus: np.ndarray | None = None,
 ) -> int:
     """Position (0-based) of the chosen candidate among the arrays given.
 
+    ``noise``: one standard-normal draw per candidate (or a generator to draw them
+    from). ``merit`` adds ``noise_sd`` times it to competence, ``seniority`` breaks ties
+    by it and ``random`` takes the candidate with the smallest draw.
     ``months_in_rank`` is used by ``seniority`` only; other rules accept None.
     ``bonus`` (optional, per candidate) is added to the merit score (e.g. rotation
     experience, the non-local preference); under ``seniority`` and ``random`` it only
@@ -34,16 +41,20 @@ def choose(
     n = len(competence)
     if n == 0:
         raise ValueError("no candidates to choose from")
+    if rule not in RULES:
+        raise ValueError(f"unknown selection rule {rule!r}; valid rules: {', '.join(RULES)}")
     if n == 1:
         return 0
+    if isinstance(noise, np.random.Generator):
+        noise = noise.standard_normal(n)
+    noise = np.asarray(noise, float)
+    if noise.shape != (n,):
+        raise ValueError(f"need one draw per candidate: {n} candidates, draws of shape {noise.shape}")
     b = np.zeros(n) if bonus is None else np.asarray(bonus, float)
     if rule == "merit":
-        observed = competence + rng.normal(0.0, noise_sd, n) + b
+        observed = competence + noise_sd * noise + b
         return int(observed.argmax())
     if rule == "seniority":
-        tiebreak = rng.random(n)
-        return int(np.lexsort((tiebreak, -months_in_rank, -b))[0])
-    if rule == "random":
-        top = np.flatnonzero(b == b.max())
-        return int(top[rng.integers(len(top))])
-    raise ValueError(f"unknown selection rule {rule!r}; valid rules: {', '.join(RULES)}")
+        return int(np.lexsort((noise, -months_in_rank, -b))[0])
+    top = np.flatnonzero(b == b.max())
+    return int(top[np.argmin(noise[top])])

@@ -25,6 +25,10 @@ BASE_COLUMNS: dict[str, tuple[type, object]] = {
     "rank_since": (np.int64, 0),  # month the current rank was reached
     "active": (bool, False),  # in service
     "pay": (np.float64, 0.0),  # monthly pay, multiples of the base salary
+    # identity for keyed random draws (sim/engine/streams.py): the same cadre has the same
+    # key in every scenario — the row index for the starting cadres, the month and post
+    # of entry for recruits (row indices of recruits differ between scenarios)
+    "key": (np.uint64, 0),
 }
 
 

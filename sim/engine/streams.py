@@ -181,6 +181,14 @@ class KeyedDraws:
     def normal1(self, key: int, salt: int = 0) -> float:
         return _STD_NORMAL.inv_cdf(self.uniform1(key, salt))
 
+    def uniforms1(self, key: int, n: int) -> list[float]:
+        """``[uniform1(key, 0), ..., uniform1(key, n - 1)]``, in one call."""
+        base, out = self._base, []
+        for salt in range(n):
+            x = mix64(((key + salt * _SALT) & _M64) ^ base)
+            out.append(((x >> 11) + 0.5) * _UNIT)
+        return out
+
     def exponential1(self, key: int, salt: int = 0) -> float:
         """A unit-rate exponential draw for one key."""
         return -math.log(self.uniform1(key, salt))

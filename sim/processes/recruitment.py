@@ -8,10 +8,14 @@ recruits that month brings (``policy.recruitment``: women share, age range; esti
 
 from __future__ import annotations
 
+import math
+from statistics import NormalDist
+
 from sim.core.vocabulary import PROVINCE_AREA, Event
 from sim.engine.streams import mix64, pair_key
 from sim.processes.base import Process
 
+_STD_NORMAL = NormalDist()
 RECRUIT_KEY_BIT = 1 << 63  # recruits' identity keys have the top bit set; starting cadres' keys are row indices
 
 
@@ -34,11 +38,11 @@ class Recruitment(Process):
 
     def _draws_for(self, key: int) -> tuple[bool, int, float, float, float]:
         """The recruit's (female, age in months, home draw, competence, hazard budget)."""
-        d, rc = self.draws, self.pars
+        rc = self.pars
+        u_female, u_age, u_home, u_competence, u_budget = self.draws.uniforms1(key, 5)
         lo, n_ages = rc.age_min * 12, (rc.age_max - rc.age_min) * 12 + 1
-        female = d.uniform1(key, 0) < rc.women_share
-        age = lo + min(int(d.uniform1(key, 1) * n_ages), n_ages - 1)
-        return female, age, d.uniform1(key, 2), d.normal1(key, 3), d.exponential1(key, 4)
+        age = lo + min(int(u_age * n_ages), n_ages - 1)
+        return u_female < rc.women_share, age, u_home, _STD_NORMAL.inv_cdf(u_competence), -math.log(u_budget)
 
     def recruit(self, p: int, m: int) -> int:
         """A new cadre enters at post p (an entry-level post); returns its index."""

@@ -6,7 +6,9 @@ loops over the population in Python.
 
 Units: ``wage_bill`` is the month's pay in multiples of the base salary (salary
 coefficient plus leadership allowance, summed over cadres); ``severance_cost`` is the
-one-off early-retirement payments of the month in the same unit.
+one-off early-retirement payments of the month in the same unit. ``wage_bill_vnd`` and
+``severance_cost_vnd`` are the same in nominal VND, at the base salary in force that
+month (sim/rules/pay.py: Decrees 47/2017, 72/2018, 38/2019, 24/2023, 73/2024).
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ METRICS: tuple[Metric, ...] = (
     _m("surplus_leaders", "stock", "surplus leaders (above quota)", "lãnh đạo dôi dư (vượt số lượng quy định)", "people", "restructuring"),
     _m("concurrent_posts", "stock", "units under a concurrent head", "đơn vị do người kiêm nhiệm đứng đầu", "units", "restructuring"),
     _m("wage_bill", "stock", "monthly wage bill", "quỹ lương hằng tháng", "base salaries per month", "pay"),
+    _m("wage_bill_vnd", "stock", "monthly wage bill (VND)", "quỹ lương hằng tháng (đồng)", "VND per month (nominal)", "pay"),
     _m("leaders_women_share", "stock", "women among leaders", "tỷ lệ nữ trong lãnh đạo", "share of leaders", "pipeline", True),
     _m("leaders_under40_share", "stock", "leaders under 40", "tỷ lệ lãnh đạo dưới 40 tuổi", "share of leaders", "pipeline", True),
     _m("leaders_mean_age", "stock", "leaders' mean age", "tuổi bình quân của lãnh đạo", "years", "pipeline"),
@@ -79,6 +82,7 @@ METRICS: tuple[Metric, ...] = (
     _m("transfers", "flow", "transfers (same rank)", "điều động (cùng cấp)", "people per month", "staffing"),
     _m("posts_abolished", "flow", "staff posts abolished (payroll cut)", "biên chế cắt giảm", "posts per month", "restructuring"),
     _m("severance_cost", "flow", "early-retirement payments", "chi trả nghỉ hưu trước tuổi", "base salaries (one-off)", "pay"),
+    _m("severance_cost_vnd", "flow", "early-retirement payments (VND)", "chi trả nghỉ hưu trước tuổi (đồng)", "VND (nominal, one-off)", "pay"),
     _m("rotations", "flow", "rotations started", "số lượt luân chuyển mới", "people per month", "pipeline"),
     _m("succession_gaps", "flow", "key-post vacancies without a ready pool candidate", "vị trí chủ chốt trống không có người kế nhiệm sẵn sàng", "posts per month", "pipeline"),
 )

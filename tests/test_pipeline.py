@@ -19,6 +19,8 @@ def watched():
     limit = pol.term_limit.max_consecutive_terms * pol.appointment.term_months
     reviews = 0
     longest_head = 0
+    stuck: set[int] = set()
+    n_seen = 0
     while model.running:
         m = model.month
         model.step()
@@ -30,13 +32,17 @@ def watched():
             _, per_person = np.unique(model.pool.cadre, return_counts=True)
             assert per_person.max(initial=0) <= pol.pool.posts_per_person_max
             reviews += 1
-        # no head in the same post beyond two consecutive terms
-        heads = [int(model.org.post_holder[p]) for p in np.flatnonzero(model.org.post_active[: model.org.n_posts] & (model.org.post_kind[: model.org.n_posts] == HEAD))]
-        heads = [h for h in heads if h >= 0]
+        # no head of a term-limited post (Reg. 65-QĐ/TW art. 4) beyond two consecutive terms
+        org = model.org
+        limited = np.flatnonzero(org.post_active[: org.n_posts] & org.post_term_limited[: org.n_posts])
+        heads = [h for h in org.post_holder[limited].tolist() if h >= 0 and h not in stuck]
         if heads:
             served = m - model.people.post_since[heads]
             longest_head = max(longest_head, int(served.max()))
-            assert served.max() <= limit, "a head serves beyond two consecutive terms"
+            assert served.max() <= limit, "a head of a term-limited post serves beyond two consecutive terms"
+        # a head for whom no equivalent post was found stays (and is logged)
+        stuck |= {model.people.cadre_ids.index(e[2]) for e in model.events[n_seen:] if e[1] == "term_limit_no_post"}
+        n_seen = len(model.events)
     return model, Result.from_model(model), reviews, longest_head
 
 
@@ -118,18 +124,17 @@ def test_non_local_share_rises_with_strictness():
     assert share["required"] >= share["preference"] - 0.05  # equal within noise, never much lower
 
 
-def test_mergers_lower_bench_strength_until_new_appointments_mature():
-    """README: leaders of a merged unit are appointed anew, so for 24 months they are
-    not ready for promotion; bench strength dips after the 2019-01 mergers and recovers."""
-    dip, after = [], []
+def test_merged_units_leaders_keep_their_tenure_so_bench_strength_holds():
+    """README: leaders moved into a merged unit keep their time towards promotion (Reg.
+    80-QĐ/TW, an equivalent post), so bench strength after the 2019-01 mergers stays near
+    the baseline's; with the tenure restarting on every move it dipped by about 0.4."""
+    diff = []
     for seed in (0, 1, 2):
         b = sim.simulate(sim.load_config([f"seed={seed}"])).timeseries.set_index("month")
         a = sim.simulate(sim.load_config(["scenario=merge_party_state", f"seed={seed}"])).timeseries.set_index("month")
         assert a.loc[:"2018-12", "bench_strength"].equals(b.loc[:"2018-12", "bench_strength"])
-        dip.append(a.loc["2019-01":"2020-12", "bench_strength"].mean() - b.loc["2019-01":"2020-12", "bench_strength"].mean())
-        after.append(a.loc["2021-06":"2024-12", "bench_strength"].mean() - b.loc["2021-06":"2024-12", "bench_strength"].mean())
-    assert np.mean(dip) < -0.2
-    assert abs(np.mean(after)) < 0.5 * abs(np.mean(dip))
+        diff.append(a.loc["2019-01":"2020-12", "bench_strength"].mean() - b.loc["2019-01":"2020-12", "bench_strength"].mean())
+    assert abs(np.mean(diff)) < 0.1, diff
 
 
 def test_pool_targets_raise_women_and_young_shares():

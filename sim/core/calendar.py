@@ -38,3 +38,19 @@ def format_month(index: int) -> str:
     """Month index as "YYYY-MM"."""
     y, m = year_month(int(index))
     return f"{y:04d}-{m:02d}"
+
+
+def every(first: list[str], years: int, last: int) -> list[int]:
+    """The months of a recurring event up to month index ``last``: the months given,
+    then every ``years`` years after the last of them (none when ``years`` is 0).
+
+    ``every(["2020-10", "2025-10"], 5, parse_month("2035-12"))`` gives the months of
+    2020-10, 2025-10, 2030-10 and 2035-10.
+    """
+    months = sorted({parse_month(s) for s in first})
+    if months and years > 0:
+        nxt = months[-1] + 12 * years
+        while nxt <= last:
+            months.append(nxt)
+            nxt += 12 * years
+    return months

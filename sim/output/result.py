@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.core.calendar import format_month, parse_month
+from sim.core.calendar import every, format_month, parse_month
 from sim.core.vocabulary import POST_KINDS
 from sim.metrics import FLOW_COLUMNS, STOCK_COLUMNS
 
@@ -92,9 +92,11 @@ class Result:
 
 
 def congress_months(cfg) -> list[str]:
-    """The months ("YYYY-MM") of the provincial congresses in the run's config
-    (``policy.congress.province_months``), at which the summary records every stock."""
-    return list(cfg.policy.congress.province_months)
+    """The months ("YYYY-MM") of the provincial congresses in the run's horizon
+    (``policy.congress.province_months``, then every ``period_years``), at which the
+    summary records every stock."""
+    c = cfg.policy.congress
+    return [format_month(m) for m in every(c.province_months, c.period_years, cfg.end_index)]
 
 
 def summarise(ts: pd.DataFrame, model=None, months: list[str] | None = None) -> dict[str, float]:

@@ -45,6 +45,13 @@ class UnitSpec:
         doc="the non-local rule applies to the head",
         source="Regulation 98-QĐ/TW (2017); Regulation 65-QĐ/TW (2022) art. 4",
     )
+    head_term_limited: bool = par(
+        False,
+        doc="the head may hold the post for at most two consecutive terms (policy.term_limit)",
+        source="Regulation 65-QĐ/TW (28 Apr 2022) art. 4, as Regulation 98-QĐ/TW (2017) before it: the Party "
+        "secretary, the People's Committee chair and the heads of police, inspection, court, procuracy, finance, "
+        "tax and customs (the last five are outside this model, except inspection and finance)",
+    )
     psc_remit: bool = par(True, doc="the unit's leaders are managed by the provincial Standing Committee")
 
     def __post_init__(self) -> None:

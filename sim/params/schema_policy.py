@@ -99,8 +99,8 @@ class AppointmentSpec:
         24,
         unit="months",
         check=NONNEG,
-        doc="months in the current post before a promotion",
-        source="Regulation 80-QĐ/TW (2022): 2 years in the current or an equivalent post; the 2025 rule for public employees (vietnamnet); medium confidence",
+        doc="months in the current or an equivalent post (same rank, any unit) before a promotion; first appointments exempt",
+        source="Regulation 80-QĐ/TW (18 Aug 2022): at least 2 years in the current or an equivalent post",
     )
     term_months: int = par(
         60, unit="months", check=NONNEG, doc="length of an appointment term", source=f"{REG_105}: 5 years"
@@ -199,7 +199,7 @@ class PoolSpec:
     rebuild_months: list[str] = par(
         ["2020-10", "2025-10"],
         unit="months (YYYY-MM)",
-        doc="the pool is rebuilt at the start of each congress term (the months of policy.congress.province_months)",
+        doc="the pool is rebuilt at the start of each congress term (the months of policy.congress.province_months; later ones every policy.congress.period_years)",
         source=f"{DIR_35}; {DIR_45}",
     )
     women_target: float = par(0.25, unit="share of the pool", check=PROBABILITY, source=f"{REG_50}: women >= 25 %")
@@ -321,12 +321,22 @@ class CongressSpec:
     district_months: list[str] = par(
         ["2020-06", "2025-06"],
         unit="months (YYYY-MM)",
+        doc="the district congresses known; later ones follow every period_years",
         source=f"{DIR_35}: district congresses mid-2020 (reference month Jun 2020); {DIR_45}: Jun 2025",
     )
     province_months: list[str] = par(
         ["2020-10", "2025-10"],
         unit="months (YYYY-MM)",
+        doc="the provincial congresses known; later ones follow every period_years",
         source=f"Thái Bình's 20th provincial congress, 15 Oct 2020 ({DIR_35}: Sep-Oct 2020); {DIR_45}",
+    )
+    period_years: int = par(
+        5,
+        unit="years",
+        check=NONNEG,
+        doc="years between congresses after the last month listed (0: only the months listed); "
+        "the pool is rebuilt on the same cycle",
+        source="Party Charter (2011) art. 15: district and provincial congresses every five years",
     )
     previous_committee_size: int = par(
         54,
@@ -359,11 +369,14 @@ class CongressSpec:
     age_rule_basis_2025: str = par(
         "decree_135",
         choices=retirement_rules.RULES,
-        doc="the same for the 2025 round",
+        doc="the same for the 2025 round (and, an assumption, for the rounds after it)",
         source=f"{DIR_45}: the current ages",
     )
     reelected_min_months_2025: int = par(
-        48, unit="months", doc="the same for the 2025 round", source=f"{DIR_45}: re-elected members need 48 months"
+        48,
+        unit="months",
+        doc="the same for the 2025 round (and, an assumption, for the rounds after it)",
+        source=f"{DIR_45}: re-elected members need 48 months",
     )
     women_target: float = par(
         0.15, unit="share of the committee", check=PROBABILITY, source=f"{DIR_35}: women >= 15 % (medium confidence)"
@@ -438,9 +451,10 @@ class TransitionSpec:
         source="estimate",
     )
     reappoint_on_merge: bool = par(
-        True,
-        doc="leaders of a merged unit are appointed anew, so their time in post (24 months before promotion) restarts",
-        source="modelling choice",
+        False,
+        doc="leaders kept in a merged unit are appointed anew: their appointment term and consecutive-term count "
+        "restart (time towards promotion is time at the rank and is kept either way, Regulation 80-QĐ/TW)",
+        source="modelling choice; Regulation 80-QĐ/TW (2022) treats the move as one to an equivalent post",
     )
 
     def __post_init__(self) -> None:

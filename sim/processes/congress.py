@@ -16,12 +16,13 @@ from functools import partial
 
 import numpy as np
 
-from sim.core.calendar import format_month, parse_month
+from sim.core.calendar import every, format_month
 from sim.core.vocabulary import HEAD, PROVINCIAL_LEADER_RANK, Event
 from sim.engine.phases import Phase
 from sim.processes.base import Process
 from sim.rules import congress as congress_rules
 from sim.rules import early_retirement
+from sim.rules.pay import base_salary_vnd
 from sim.rules.retirement import retirement_month_index
 
 # the committee is drawn from holders of posts of this rank and above (directors and
@@ -44,10 +45,11 @@ class Congress(Process):
         self.org = self.model.org
 
     def schedule(self, timetable) -> None:
-        for k, s in enumerate(self.pars.district_months):
-            timetable.at(parse_month(s), partial(self.district, round_index=k), Phase.DISTRICT_CONGRESS)
-        for k, s in enumerate(self.pars.province_months):
-            timetable.at(parse_month(s), partial(self.provincial, round_index=k), Phase.PROVINCIAL_CONGRESS)
+        c, end = self.pars, timetable.end
+        for k, mo in enumerate(every(c.district_months, c.period_years, end)):
+            timetable.at(mo, partial(self.district, round_index=k), Phase.DISTRICT_CONGRESS)
+        for k, mo in enumerate(every(c.province_months, c.period_years, end)):
+            timetable.at(mo, partial(self.provincial, round_index=k), Phase.PROVINCIAL_CONGRESS)
 
     def admit(self, idx: np.ndarray, pop) -> None:
         people = self.people
@@ -79,7 +81,9 @@ class Congress(Process):
         for h, left in zip(holders, months_left):
             if left < min_months:
                 months = early_retirement.payment_decree_26(max(int(people.ret[h]) - m, 0), m - int(people.entry[h]))
-                model.flows["severance_cost"] += months * float(people.pay[h])
+                cost = months * float(people.pay[h])  # base salaries
+                model.flows["severance_cost"] += cost
+                model.flows["severance_cost_vnd"] += cost * base_salary_vnd(m)
                 model.personnel.remove(h, Event.EARLY_RETIREMENT, m, detail="not re-elected (Decree 26/2015)")
                 out += 1
         return out

@@ -14,11 +14,12 @@ import numpy as np
 from sim.core.calendar import parse_month
 from sim.core.vocabulary import SPECIALIST
 from sim.processes.base import Process
+from sim.rules.pay import base_salary_vnd
 
 
 class Payroll(Process):
     name = "payroll"
-    metrics = ("wage_bill",)
+    metrics = ("wage_bill", "wage_bill_vnd")
 
     def __init__(self, model):
         super().__init__(model)
@@ -73,4 +74,5 @@ class Payroll(Process):
     def measure(self, m: int) -> dict[str, float]:
         people = self.people
         n = people.n
-        return {"wage_bill": float(people.pay[:n][people.active[:n]].sum())}
+        bill = float(people.pay[:n][people.active[:n]].sum())
+        return {"wage_bill": bill, "wage_bill_vnd": bill * base_salary_vnd(m)}

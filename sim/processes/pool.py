@@ -17,7 +17,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from sim.core.calendar import format_month, parse_month
+from sim.core.calendar import every
 from sim.core.vocabulary import NEVER, PROVINCIAL_LEADER_RANK, Event
 from sim.engine.phases import Phase
 from sim.processes.base import InvariantError, Process
@@ -61,7 +61,8 @@ class Pool(Process):
         self.pars = model.policy.pool
         self.appointment = model.policy.appointment
         self.strictness = model.policy.non_local.strictness
-        self.rebuild_months = [parse_month(s) for s in self.pars.rebuild_months]
+        # at each new term: the months given, then on the congress cycle
+        self.rebuild_months = every(self.pars.rebuild_months, model.policy.congress.period_years, model.end)
         self.young_months = self.pars.young_age * 12
         # the pool as two arrays sorted by (post, cadre), and its distinct members
         self.post = np.zeros(0, np.int64)
@@ -190,7 +191,7 @@ class Pool(Process):
         """Review the pool (rebuild it from scratch at the start and at new terms)."""
         pol, org, people = self.pars, self.org, self.people
         if full is None:
-            full = m == self.model.start or format_month(m) in pol.rebuild_months or not len(self.post)
+            full = m == self.model.start or m in self.rebuild_months or not len(self.post)
         posts = self.key_posts()
         term_start = self._next_term_start(m)
         if full:
@@ -280,14 +281,14 @@ class Pool(Process):
 
     # ------------------------------------------------------------------ use
     def _ready(self, cadres: np.ndarray, rank_below, m: int) -> np.ndarray:
-        """In service, one rank below the post, a full term left, minimum time in post,
-        not away on rotation."""
+        """In service, one rank below the post, a full term left, minimum time in the
+        current or an equivalent post, not away on rotation."""
         people, ap = self.people, self.appointment
         return (
             people.active[cadres]
             & (people.rank[cadres] == rank_below)
             & (people.ret[cadres] - m >= ap.min_months_left)
-            & (m - people.post_since[cadres] >= ap.min_months_in_post)
+            & self.model.vacancies.tenure_ok_now(cadres, m)
             & (people.rot_end[cadres] == NEVER)
         )
 

@@ -1,5 +1,7 @@
-"""The two-term limit (Regulation 98-QĐ/TW, 2017; Regulation 65-QĐ/TW, 2022): a head
-who completes ``max_consecutive_terms`` consecutive terms in a post moves to an
+"""The two-term limit (Regulation 98-QĐ/TW, 2017; Regulation 65-QĐ/TW, 2022, art. 4): the
+head of a listed post (the org's ``head_term_limited`` flag: Party secretary, People's
+Committee chair, heads of inspection and finance) who completes
+``max_consecutive_terms`` consecutive terms in the post moves to an
 equivalent post — a vacant post of the same rank in another unit, else a swap with the
 holder of one. A move to another area is a rule rotation and needs five years of
 service left (``policy.rotation.min_months_left_other``, Reg. 98 art. 5); with less,

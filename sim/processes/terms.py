@@ -1,8 +1,9 @@
 """Appointment terms of leaders (heads and deputies): 5 years (Regulation 105-QĐ/TW,
 2017). At a term's end the leader is re-appointed; with under 5 years left the new term
 runs to retirement, with under 2 years the post is extended to retirement (Decree
-115/2020). Heads count consecutive terms; at the limit (Regulation 98-QĐ/TW, 2017) the
-term-limit process moves them.
+115/2020). Heads count consecutive terms; the heads of the posts the law lists (the
+org's ``head_term_limited`` flag: Regulation 65-QĐ/TW, 2022, art. 4, and Regulation
+98-QĐ/TW, 2017, before it) are moved by the term-limit process at the limit.
 """
 
 from __future__ import annotations
@@ -73,9 +74,11 @@ class Terms(Process):
             if not people.active[i] or people.term_end[i] != m or people.post[i] < 0:
                 continue
             kind, new_end = reappointment(m, int(people.ret[i]), self.term_months)
-            if org.post_kind[people.post[i]] == HEAD:
+            p = int(people.post[i])
+            if org.post_kind[p] == HEAD:
                 people.head_terms[i] += 1
-                if self.limit.enabled and people.head_terms[i] >= self.limit.max_consecutive_terms:
+                limited = self.limit.enabled and org.post_term_limited[p]
+                if limited and people.head_terms[i] >= self.limit.max_consecutive_terms:
                     model.term_limit.enforce(i, m)
                     if people.post[i] >= 0 and people.term_end[i] != NEVER and people.term_end[i] > m:
                         continue  # moved: a new term has started in the new post

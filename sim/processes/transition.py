@@ -20,6 +20,7 @@ from sim.core.calendar import format_month, parse_month
 from sim.core.vocabulary import DEPUTY, HEAD, NEVER, PROVINCE_AREA, Event
 from sim.processes.base import InvariantError, Process
 from sim.rules import early_retirement
+from sim.rules.pay import base_salary_vnd
 from sim.world.org import Unit
 
 
@@ -144,7 +145,9 @@ class Transition(Process):
         if self.draws.uniform1(int(self.people.key[i]), 0) >= p:
             return False
         months = early_retirement.payment_salary_months(left, reg, m - self.decree_178_from)
-        self.model.flows["severance_cost"] += months * float(self.people.pay[i])
+        cost = months * float(self.people.pay[i])  # base salaries
+        self.model.flows["severance_cost"] += cost
+        self.model.flows["severance_cost_vnd"] += cost * base_salary_vnd(m)
         self.personnel.remove(i, Event.EARLY_RETIREMENT, m)
         return True
 

@@ -24,6 +24,7 @@ import numpy as np
 from sim.core.vocabulary import N_RANKS, PROVINCIAL_LEADER_RANK, SPECIALIST, Event
 from sim.processes.base import Process
 from sim.rules import selection
+from sim.rules.eligibility import tenure_ok
 from sim.rules.rotation import non_local_preference
 
 
@@ -93,10 +94,20 @@ class Vacancies(Process):
 
     # ------------------------------------------------------------------ candidates
     def eligible(self, cands: np.ndarray, m: int) -> np.ndarray:
-        """Candidates who may be promoted now (full term left, time in post)."""
+        """Candidates who may be promoted now: a full term left, and the minimum time in
+        the current or an equivalent post (same rank, any unit: Regulation 80-QĐ/TW,
+        2022), except at a first appointment from a specialist post."""
         people, ap = self.people, self.appointment
-        ok = (people.ret[cands] >= m + ap.min_months_left) & (people.post_since[cands] <= m - ap.min_months_in_post)
+        ok = people.ret[cands] >= m + ap.min_months_left
+        ok &= self.tenure_ok_now(cands, m)
         return cands[ok]
+
+    def tenure_ok_now(self, cands: np.ndarray, m: int) -> np.ndarray:
+        """:func:`sim.rules.eligibility.tenure_ok` for cadres ``cands`` in month m."""
+        people = self.people
+        posts = people.post[cands]
+        specialist = (posts >= 0) & (self.org.post_kind[np.maximum(posts, 0)] == SPECIALIST)
+        return tenure_ok(m - people.rank_since[cands], specialist, self.appointment.min_months_in_post)
 
     def candidate_scopes(self, p: int, wide: bool = False):
         """Candidate sets for post p, nearest first: same unit, same area, all areas."""

@@ -62,6 +62,7 @@ class Merge(PairingAction):
                 specialists=0,
                 head_key=any(org.post_key[p] for u in units for p in org.posts_of(u, HEAD)),
                 head_non_local=any(org.post_non_local[p] for u in units for p in org.posts_of(u, HEAD)),
+                head_term_limited=any(org.post_term_limited[p] for u in units for p in org.posts_of(u, HEAD)),
             )
             new = org.add_unit(spec, area, uid=new_uid, deputies=quota, merged_from=uids)
             for u in org.active_units():  # a unit headed by one of the merged units' heads

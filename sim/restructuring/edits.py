@@ -56,6 +56,7 @@ def restore_head_post(model, unit: Unit) -> None:
         unit.head_rank,
         key=bool(spec.head_key) if spec else True,
         non_local=bool(spec.head_non_local) if spec else False,
+        term_limited=bool(spec.head_term_limited) if spec else False,
         psc=bool(spec.psc_remit) if spec else True,
     )
     unit.concurrent_with = None

@@ -2,11 +2,14 @@
 
 Sources: Regulation 105-QĐ/TW (2017) — 5-year appointment term and a full term of
 working age at first appointment or promotion; Guidance 06-HD/BTCTW (2021); Decree
-115/2020 and civil-service practice for re-appointment near retirement; 24 months in
-post before promotion (2025 rule for public employees, used as the default).
+115/2020 and civil-service practice for re-appointment near retirement; at least 2
+years in the current or an equivalent post before promotion (Regulation 80-QĐ/TW, 18
+Aug 2022), first appointments exempt.
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from sim.rules.retirement import retirement_month
 
@@ -47,3 +50,15 @@ def reappointment(now: int, retirement: int, term_months: int = TERM_MONTHS) -> 
     if left >= 24:
         return "reappointed_to_retirement", retirement
     return "extended", retirement
+
+
+def tenure_ok(months_at_rank: np.ndarray, first_appointment: np.ndarray, min_months: int) -> np.ndarray:
+    """Whether each candidate has served long enough to be promoted.
+
+    Regulation 80-QĐ/TW (18 Aug 2022) asks for at least 2 years in the current *or an
+    equivalent* post: the time counted is the time at the current rank (any unit), so
+    a lateral move — a merger's re-appointment, a transfer, a rotation and its return,
+    a term-limit move — keeps it. ``first_appointment`` (a specialist appointed to a
+    leading post for the first time) is exempt.
+    """
+    return np.asarray(first_appointment, bool) | (np.asarray(months_at_rank) >= min_months)

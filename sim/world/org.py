@@ -70,6 +70,7 @@ class Org:
         self.post_holder = np.zeros(0, np.int32)
         self.post_key = np.zeros(0, bool)
         self.post_non_local = np.zeros(0, bool)
+        self.post_term_limited = np.zeros(0, bool)  # head posts under the two-term limit
         self.post_psc = np.zeros(0, bool)
         self.post_area = np.zeros(0, np.int16)
         self.post_origin: list[str] = []  # uid of the unit each post was created in
@@ -101,6 +102,7 @@ class Org:
             ("post_holder", -1),
             ("post_key", False),
             ("post_non_local", False),
+            ("post_term_limited", False),
             ("post_psc", False),
             ("post_area", 0),
         ):
@@ -186,6 +188,7 @@ class Org:
         self.post_holder[a:b] = -1
         self.post_key[a:b] = (kinds == HEAD) & np.repeat([sp.head_key for sp in specs], sizes)
         self.post_non_local[a:b] = (kinds == HEAD) & np.repeat([sp.head_non_local for sp in specs], sizes)
+        self.post_term_limited[a:b] = (kinds == HEAD) & np.repeat([sp.head_term_limited for sp in specs], sizes)
         self.post_psc[a:b] = (kinds <= DEPUTY) & np.repeat([sp.psc_remit for sp in specs], sizes)
         self.post_area[a:b] = np.repeat([u.area for u in units], sizes)
         start = a
@@ -196,7 +199,15 @@ class Org:
         self.n_posts = b
 
     def add_post(
-        self, unit: Unit, kind: int, rank: int, *, key: bool = False, non_local: bool = False, psc: bool = False
+        self,
+        unit: Unit,
+        kind: int,
+        rank: int,
+        *,
+        key: bool = False,
+        non_local: bool = False,
+        term_limited: bool = False,
+        psc: bool = False,
     ) -> int:
         pid = self.n_posts
         self._grow([pid + 1])
@@ -207,6 +218,7 @@ class Org:
         self.post_holder[pid] = -1
         self.post_key[pid] = key
         self.post_non_local[pid] = non_local
+        self.post_term_limited[pid] = term_limited
         self.post_psc[pid] = psc
         self.post_area[pid] = unit.area
         unit.posts.append(pid)

@@ -1,0 +1,38 @@
+"""The base salary (mức lương cơ sở) in VND per month, by the decree in force.
+
+Pay in the model is in multiples of the base salary (salary coefficient plus leadership
+allowance coefficient); these are the amounts that turn it into nominal VND:
+
+* 1,300,000 from 1 Jul 2017 — Decree 47/2017/NĐ-CP;
+* 1,390,000 from 1 Jul 2018 — Decree 72/2018/NĐ-CP;
+* 1,490,000 from 1 Jul 2019 — Decree 38/2019/NĐ-CP (the rise planned for 1 Jul 2020
+  was postponed, Resolution 128/2020/QH14);
+* 1,800,000 from 1 Jul 2023 — Decree 24/2023/NĐ-CP;
+* 2,340,000 from 1 Jul 2024 — Decree 73/2024/NĐ-CP.
+
+After the last step the amount is held (no later rise is assumed).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from sim.core.calendar import parse_month
+
+BASE_SALARY_VND = (
+    ("2017-07", 1_300_000, "Decree 47/2017/NĐ-CP"),
+    ("2018-07", 1_390_000, "Decree 72/2018/NĐ-CP"),
+    ("2019-07", 1_490_000, "Decree 38/2019/NĐ-CP"),
+    ("2023-07", 1_800_000, "Decree 24/2023/NĐ-CP"),
+    ("2024-07", 2_340_000, "Decree 73/2024/NĐ-CP"),
+)
+_FROM = [parse_month(s) for s, _, _ in BASE_SALARY_VND]
+_VND = [v for _, v, _ in BASE_SALARY_VND]
+
+
+def base_salary_vnd(month: int) -> int:
+    """The base salary in force in a month (a month index), VND per month."""
+    k = bisect_right(_FROM, month) - 1
+    if k < 0:
+        raise ValueError(f"no base salary before {BASE_SALARY_VND[0][0]} in this table")
+    return _VND[k]

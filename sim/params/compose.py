@@ -125,6 +125,29 @@ def policy_keys(block, prefix: str = "policy") -> list[str]:
     return out
 
 
+def comparison_overrides(task_overrides: Iterable[str]) -> list[str]:
+    """Check a comparison's command-line overrides; returns the ``policy.*`` ones.
+
+    In a comparison each scenario comes from its own file, so ``scenario=<name>`` and
+    ``scenario.*`` overrides (which would give every scenario, the reference included,
+    the same actions) are refused; ``policy.*`` overrides apply to every scenario.
+    """
+    refused = []
+    for text in task_overrides:
+        key = text.split("=", 1)[0].lstrip("+~")
+        if key == "scenario" or key.startswith("scenario."):
+            refused.append(text)
+    if refused:
+        raise ConfigError(
+            f"{', '.join(refused)}: a comparison takes each scenario from its own file and does not take "
+            "scenario= or scenario.* overrides (they would change every scenario alike, the reference too). "
+            "List the scenarios with scenarios=[baseline,merge_offices]; for a variant, write a file "
+            "scenario/<name>.yaml (actions and a policy: block) in a folder of your own and add "
+            "hydra.searchpath=[file:///abs/folder] (README, 'Your own scenario')."
+        )
+    return [o for o in task_overrides if o.split("=", 1)[0].lstrip("+~").startswith("policy")]
+
+
 def to_sim_config(cfg, search_path: Iterable[str | Path] | None = None) -> SimConfig:
     """Turn a composed DictConfig into the typed SimConfig (runs all range checks).
 
@@ -173,6 +196,7 @@ __all__ = [
     "apply_scenario_policy",
     "policy_keys",
     "check_scenario_names",
+    "comparison_overrides",
     "compose",
     "current_search_path",
     "load_config",

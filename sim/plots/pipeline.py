@@ -142,8 +142,11 @@ def congress_bars(summary: pd.DataFrame, targets: dict | None = None, lang: str 
     every axis. Measures that are registry metrics (``pool_size``, ``bench_strength``
     ...) are titled by their label and unit. Shares are drawn on 0–100%; the mean-age axis starts near the data (its
     label says where). Measures are laid out in the order of ``CONGRESS_METRICS``,
-    then any others found, alphabetically.
+    then any others found, alphabetically. ``targets``: measure -> target share, drawn
+    dashed (e.g. ``{"share_women": 0.15}``, Directive 35-CT/TW); the congress years'
+    legend sits outside the panels, at the top.
     """
+    targets = {k: v for k, v in (targets or {}).items() if v is not None}
     df = summary if "scenario" in summary.columns else summary.assign(scenario="run")
     found = congress_columns(df.columns)
     measures = [k for k in CONGRESS_METRICS if k in found] + sorted(k for k in found if k not in CONGRESS_METRICS)

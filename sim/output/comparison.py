@@ -541,9 +541,10 @@ def report_figures(data: ReportData, figdir: Path, lang: str = "en", per_panel: 
     scales = {"wage_bill_end": (base / 1e9, "bn VND per month")} if base else {}
     for name, scen in (("headline.png", regular), ("headline_level_abolished.png", apart)):
         if scen and head:
-            fig = compare_plots.headline_effects(
-                table, groups, scen, ref=ref, lang=lang, scales=scales, title=phrase("headline_fig", lang, end=data.meta["run"]["end"], ref=ref)
-            )
+            title = phrase("headline_fig", lang, end=data.meta["run"]["end"], ref=ref)
+            if scen is apart:
+                title += f"; {phrase('level_abolished', lang)}"
+            fig = compare_plots.headline_effects(table, groups, scen, ref=ref, lang=lang, scales=scales, title=title)
             made.append(save(fig, figdir / name))
     metrics = data.metrics or [m for m in compare_plots.TIME_METRICS if m in ts.columns]
     made.append(
@@ -611,7 +612,10 @@ def comparison_report(data: ReportData, figs: list[str], lang: str = "en", sourc
     subset = f"\n\n{phrase('subset', lang, src=source)}" if source is not None else ""
     money = ""
     if run.get("base_salary_vnd_end") and "wage_bill_end" in set(data.table["metric"]):
-        money = "\n\n" + phrase("money", lang, end=end, base=run["base_salary_vnd_end"], decree=run.get("base_salary_decree", ""))
+        decree = run.get("base_salary_decree", "")
+        if lang == "vi":
+            decree = decree.replace("Decree ", "Nghị định ")
+        money = "\n\n" + phrase("money", lang, end=end, base=_num(run["base_salary_vnd_end"], lang), decree=decree)
     folder = run.get("folder", "<folder>")
     diffs = markdown_tables(difference_frame(data, lang), phrase("measure", lang), lang)
     return f"""# {phrase("title", lang, n=len(data.scenarios), reps=len(seeds))}

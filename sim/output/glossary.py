@@ -55,7 +55,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "en": "In {ref}, from {start} to {end}: {items}. Every effect above is measured against these trends. Part of them is law: the retirement-age roadmap (Labour Code 2019 art. 169, Decree 135/2020/NĐ-CP) keeps older leaders in post longer, and payroll streamlining (Resolution 39-NQ/TW, Conclusion 40-KL/TW) recruits fewer young cadres; part comes from estimated parameters (other exits, promotion rules), listed with their sources in docs/parameters.md.",
         "vi": "Trong {ref}, từ {start} đến {end}: {items}. Mọi tác động nêu trên đều được so với các xu hướng này. Một phần do quy định: lộ trình tăng tuổi nghỉ hưu (Bộ luật Lao động 2019 Điều 169, Nghị định 135/2020/NĐ-CP) giữ lãnh đạo lớn tuổi lâu hơn, và tinh giản biên chế (Nghị quyết 39-NQ/TW, Kết luận 40-KL/TW) làm giảm tuyển dụng người trẻ; một phần do các tham số ước tính (nghỉ việc vì lý do khác, quy tắc bổ nhiệm), liệt kê cùng nguồn trong docs/parameters.md.",
     },
-    "from_to": {"en": "{what} from {a} to {b}", "vi": "{what} từ {a} lên/xuống {b}"},
+    "from_to": {"en": "{what} from {a} to {b}", "vi": "{what} từ {a} thành {b}"},
     "roadmap_effect": {
         "en": "Without the roadmap (scenario {name}), {what} would differ by {value} (90 % interval {lo} to {hi}).",
         "vi": "Nếu không có lộ trình tăng tuổi nghỉ hưu (kịch bản {name}), {what} sẽ chênh lệch {value} (khoảng tin cậy 90 %: {lo} đến {hi}).",
@@ -86,8 +86,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "vi": "Kịch bản {name} tự đặt {keys} trong tệp của nó; giá trị đó thay cho giá trị trên dòng lệnh ở kịch bản này.",
     },
     "money": {
-        "en": "Money: the wage bill is in base salaries per month (salary coefficients plus leadership allowances, summed over cadres) and in billion VND at the base salary of {end} ({base:,.0f} VND a month, {decree}).",
-        "vi": "Tiền: quỹ lương tính bằng số lần lương cơ sở mỗi tháng (hệ số lương cộng phụ cấp chức vụ, cộng cho mọi cán bộ) và bằng tỷ đồng theo mức lương cơ sở tháng {end} ({base:,.0f} đồng/tháng, {decree}).",
+        "en": "Money: the wage bill is in base salaries per month (salary coefficients plus leadership allowances, summed over cadres) and in billion VND at the base salary of {end} ({base} VND a month, {decree}).",
+        "vi": "Tiền: quỹ lương tính bằng số lần lương cơ sở mỗi tháng (hệ số lương cộng phụ cấp chức vụ, cộng cho mọi cán bộ) và bằng tỷ đồng theo mức lương cơ sở tháng {end} ({base} đồng/tháng, {decree}).",
     },
     "sources": {"en": "Sources", "vi": "Nguồn văn bản"},
     "glossary": {"en": "Glossary", "vi": "Thuật ngữ"},

@@ -41,7 +41,7 @@ UNITS_VI: dict[str, str] = {
     "posts per month": "vị trí/tháng",
     "posts per year": "vị trí/năm",
     "units": "đơn vị",
-    "years": "năm",
+    "years": "tuổi",  # the registry's only measures in years are ages
     "base salaries per month": "lần lương cơ sở/tháng",
     "base salaries (one-off)": "lần lương cơ sở (một lần)",
     "ready candidates per key post": "người sẵn sàng/vị trí chủ chốt",

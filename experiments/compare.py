@@ -22,7 +22,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from experiments._cli import run_cli
-from sim.output.comparison import headline_lines, load_report_data
+from sim.output.comparison import closing_lines
 from sim.params.compose import comparison_overrides, to_sim_config
 from sim.studies.compare import scenario_overrides, write_comparison
 
@@ -35,11 +35,7 @@ def main(cfg: DictConfig) -> None:
     base = to_sim_config(cfg)
     out = Path(hc.runtime.output_dir)
     write_comparison(out, base, scenario_overrides(task), task_overrides=task)
-    for line in headline_lines(load_report_data(out)):
-        print(line)
-    report = "report.vi.md" if base.report.lang == "vi" else "report.md"
-    print(f"report: {out / report}")
-    print(f"run folder: {out}")
+    print("\n".join(closing_lines(out, base.report.lang)))
 
 
 if __name__ == "__main__":

@@ -16,24 +16,17 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from experiments._cli import run_cli
-from sim.core.errors import ConfigError
 from sim.output.comparison import load_report_data, select, write_report_files
-from sim.output.run_folder import is_complete
-from sim.params.schema_report import ReportJob, register_report_job
-
-register_report_job()
+from sim.params.schema_report import ReportJob
 
 
 @hydra.main(config_path="../configs", config_name="report", version_base=None)
 def main(cfg: DictConfig) -> None:
     job: ReportJob = OmegaConf.to_object(cfg)
-    src = Path(job.run_dir)
-    if not is_complete(src):
-        raise ConfigError(f"run_dir={src}: no complete comparison there (its manifest.json does not say complete)")
-    data = select(load_report_data(src), job.scenarios, job.metrics)
+    data = select(load_report_data(Path(job.run_dir)), job.scenarios, job.metrics)
     out = Path(HydraConfig.get().runtime.output_dir)
     data.table.to_csv(out / "summary.csv", index=False)
-    write_report_files(out, data, lang=job.lang, per_panel=job.per_panel, source=src)
+    write_report_files(out, data, lang=job.lang, per_panel=job.per_panel, source=Path(job.run_dir))
     print(f"report: {out / ('report.vi.md' if job.lang == 'vi' else 'report.md')}")
 
 

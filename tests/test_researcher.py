@@ -55,6 +55,7 @@ def finished(tmp_path_factory, user_dir):
             "workers=1",
             SHORT,
             "policy.pool.noise_sd=0.5",  # the default value: listed in the report, numbers unchanged
+            "report.metrics=[headcount,leader_posts,rotations,leaders_women_share]",  # fewer panels: a faster test
             run_dir=run_dir,
         )
     return out
@@ -122,6 +123,7 @@ def test_a_user_scenario_compared_end_to_end(finished):
     ts_csv = pd.read_csv(folder / "timeseries.csv")
     ts_pq = pd.read_parquet(folder / "timeseries.parquet")
     assert len(ts_csv) == len(ts_pq) == 3 * 3 * 40 and list(ts_csv.columns) == list(ts_pq.columns)
+    pd.testing.assert_series_equal(ts_csv["headcount"], ts_pq["headcount"], check_dtype=False)
     book = openpyxl.load_workbook(folder / "report.xlsx", read_only=True)
     assert {"differences", "levels", "scenarios", "summary", "runs"} <= set(book.sheetnames)
     diffs = pd.read_excel(folder / "report.xlsx", sheet_name="differences", index_col=0)
@@ -192,3 +194,30 @@ def test_shares_are_percent_and_differences_percentage_points():
     assert fmt_value("leaders_women_share_end", 0.253) == "25.3 %"
     assert fmt_value("leaders_women_share_end", 0.012, diff=True) == "+1.2 pp"
     assert fmt_value("headcount_end", 3761.0, "vi") == "3.761"
+
+
+def test_the_report_says_which_policy_overrides_apply_to_all_and_which_a_scenario_keeps():
+    from sim.output.comparison import policy_section
+
+    rows = [("baseline", "headcount_end", 2, 1, 1, 1, "baseline", 0, 0, 0), ("rot", "headcount_end", 2, 1, 1, 1, "baseline", 0, 0, 0)]
+    meta = {
+        "run": {"policy_overrides": ["policy.rotation.per_year=6", "policy.pool.noise_sd=0.4"]},
+        "scenarios": {"baseline": {"policy_keys": []}, "rot": {"policy_keys": ["policy.rotation.per_year"]}},
+    }
+    text = policy_section(ReportData(pd.DataFrame(), pd.DataFrame(), _table(rows), meta))
+    assert "apply to every scenario, the reference included: `policy.rotation.per_year=6`, `policy.pool.noise_sd=0.4`" in text
+    assert "Scenario **rot** sets `policy.rotation.per_year` in its own file" in text
+    assert "baseline** sets" not in text
+    meta["run"]["policy_overrides"] = []
+    assert "None" in policy_section(ReportData(pd.DataFrame(), pd.DataFrame(), _table(rows), meta))
+
+
+def test_experiments_report_refuses_a_folder_that_is_not_a_finished_comparison(finished, in_process, tmp_path):
+    out = in_process("experiments.report", f"run_dir={tmp_path}")
+    assert_user_error(out, f"run_dir={tmp_path}: not a finished comparison folder", "summary.csv")
+    half = tmp_path / "half"
+    half.mkdir()
+    for name in ("timeseries.parquet", "runs.csv", "summary.csv", "comparison.yaml"):
+        (half / name).write_bytes((finished.run_dir / name).read_bytes())
+    (half / "manifest.json").write_text(json.dumps({"status": "running"}))
+    assert_user_error(in_process("experiments.report", f"run_dir={half}"), "did not finish")

@@ -22,6 +22,7 @@ import yaml
 from sim.core.errors import ConfigError
 from sim.metrics import BY_NAME, metric
 from sim.output.glossary import glossary_markdown, phrase, unit_text
+from sim.output.run_folder import is_complete
 from sim.params.compose import policy_keys
 from sim.params.declare import SOURCE
 from sim.plots import comparison as compare_plots
@@ -193,6 +194,14 @@ def write_comparison_files(
     )
 
 
+def closing_lines(out: Path, lang: str = "both") -> list[str]:
+    """What the main job prints at the end: each scenario's largest clear effect with its
+    interval (see :func:`headline_lines`), the report's path and the run folder."""
+    out = Path(out)
+    report = "report.vi.md" if lang == "vi" else "report.md"
+    return [*headline_lines(load_report_data(out)), f"report: {out / report}", f"run folder: {out}"]
+
+
 def compare_command(task_overrides: list[str]) -> str:
     """The command line that reproduces a comparison, overrides quoted for a shell."""
     return " ".join(["python -m experiments.compare", *(shlex.quote(o) for o in task_overrides)])
@@ -209,6 +218,8 @@ def load_report_data(folder: Path) -> ReportData:
             f"run_dir={folder}: not a finished comparison folder (missing {', '.join(missing)}); "
             "give the folder experiments.compare wrote (results/compare/<timestamp>)"
         )
+    if not is_complete(folder):
+        raise ConfigError(f"run_dir={folder}: the comparison there did not finish (its manifest.json does not say complete)")
     meta = yaml.safe_load((folder / META_FILE).read_text(encoding="utf-8"))
     return ReportData(
         pd.read_parquet(folder / "timeseries.parquet"),
@@ -559,18 +570,15 @@ def report_figures(data: ReportData, figdir: Path, lang: str = "en", per_panel: 
             t = table[table["scenario"].isin([ref, *scen])]
             made.append(save(compare_plots.end_differences(t, outcomes, lang=lang), figdir / name))
     if any(c in ts.columns for c in pipeline_plots.PANEL_COLUMNS):
-        pipe_ts = ts[ts["scenario"].isin([ref, *regular[: max(per_panel, 1) * 2]])] if apart else ts
-        made.append(
-            save(
-                pipeline_plots.pipeline_panel(
-                    pipe_ts,
-                    women_target=targets.get("pool_women_share", 0.25),
-                    young_target=targets.get("pool_under40_share", 0.15),
-                    lang=lang,
-                ),
-                figdir / "pipeline.png",
+        # one pipeline figure per group of at most per_panel scenarios beside the reference
+        for k, group in enumerate(compare_plots.scenario_groups(data.scenarios, ref, apart, per_panel)):
+            fig = pipeline_plots.pipeline_panel(
+                ts[ts["scenario"].isin([ref, *group])],
+                women_target=targets.get("pool_women_share", 0.25),
+                young_target=targets.get("pool_under40_share", 0.15),
+                lang=lang,
             )
-        )
+            made.append(save(fig, figdir / ("pipeline.png" if k == 0 else f"pipeline_{k + 1}.png")))
     if pipeline_plots.congress_columns(data.runs.columns):
         made.append(
             save(
@@ -725,6 +733,7 @@ __all__ = [
     "compare_command",
     "comparison_figures",
     "comparison_meta",
+    "closing_lines",
     "comparison_report",
     "headline_lines",
     "load_report_data",

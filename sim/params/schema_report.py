@@ -34,7 +34,8 @@ class ReportSpec:
 
 @dataclass
 class ReportJob(ReportSpec):
-    """``experiments.report``: a finished comparison folder and what to show of it."""
+    """``experiments.report``: a finished comparison folder and what to show of it
+    (registered with Hydra as ``report_schema`` by ``sim.params.schema.register``)."""
 
     run_dir: str = par("???", doc="the finished comparison's run folder (results/compare/<timestamp>)")
     lang: str = par("en", choices=LANGUAGES, doc="language of the report and the figures' words")
@@ -45,11 +46,4 @@ class ReportJob(ReportSpec):
             raise ConfigError(f"per_panel = {self.per_panel} must be >= 1")
 
 
-def register_report_job() -> None:
-    """Register the re-report job's schema with Hydra's ConfigStore (idempotent)."""
-    from hydra.core.config_store import ConfigStore
-
-    ConfigStore.instance().store(name="report_schema", node=ReportJob)
-
-
-__all__ = ["LANGUAGES", "REPORT_LANGS", "ReportJob", "ReportSpec", "register_report_job"]
+__all__ = ["LANGUAGES", "REPORT_LANGS", "ReportJob", "ReportSpec"]

@@ -47,6 +47,12 @@ _WORDS = {
 TARGETS = {"pool_women_share": "pool_women_share", "pool_under40_share": "pool_under40_share"}
 
 
+def _fit(title: str, fig: Figure) -> str:
+    """A figure title broken over lines so that it fits the figure's width (about 11
+    characters an inch at 9-10 pt)."""
+    return style.wrap(title, max(30, int(11 * fig.get_size_inches()[0])))
+
+
 def _w(key: str, lang: str) -> str:
     return _WORDS.get(lang, _WORDS["en"])[key]
 
@@ -86,7 +92,10 @@ def metrics_over_time(
     scenarios = list(dict.fromkeys(ts["scenario"]))
     ref = reference if reference in scenarios else scenarios[0] if scenarios else None
     groups = scenario_groups(scenarios, ref, apart, per_panel)
-    colours = style.colours([s for s in scenarios if s != ref])
+    # colours by place within a column (each scenario is in one column), never grey:
+    # the reference is black beside them
+    palette = ("C0", "C1", "C2", "C3", "C4", "C5", "C6", "C8", "C9")
+    colours = {s: palette[i % len(palette)] for g in groups for i, s in enumerate(g)}
     nrows, ncols = max(len(metrics), 1), len(groups)
     fig = style.figure(3.5 * ncols + 0.6, 2.3 * nrows + 1.2)
     axes = fig.subplots(nrows, ncols, squeeze=False)
@@ -115,7 +124,7 @@ def metrics_over_time(
                 ax.set_xlabel(style.YEAR.get(lang, "year"), fontsize=8)
             if r == 0:
                 ax.legend(fontsize=7, loc="lower left", bbox_to_anchor=(0.0, 1.02), ncol=2, frameon=False, borderaxespad=0)
-    fig.suptitle(_w("band", lang), fontsize=9)
+    fig.suptitle(_fit(_w("band", lang), fig), fontsize=9)
     return fig
 
 
@@ -169,7 +178,7 @@ def headline_effects(
             ax.grid(axis="x", alpha=0.3)
         sub.suptitle(names.get(group, {}).get(lang, group), fontsize=10, x=0.02, ha="left")
     if title:
-        fig.suptitle(title, fontsize=10)
+        fig.suptitle(_fit(title, fig), fontsize=10)
     return fig
 
 
@@ -205,7 +214,7 @@ def end_differences(table: pd.DataFrame, metrics: list[str], lang: str = "en") -
             unit = style.unit_words(style.summary_unit(m), lang)
             ax.set_xlabel(f"{_w('diff', lang)} ({unit})" if unit else _w("diff", lang), fontsize=7)
         ax.grid(axis="x", alpha=0.3)
-    fig.suptitle(_w("diff_title", lang).format(ref=ref), fontsize=9)
+    fig.suptitle(_fit(_w("diff_title", lang).format(ref=ref), fig), fontsize=9)
     return fig
 
 

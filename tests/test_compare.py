@@ -253,6 +253,6 @@ def test_pipeline_and_congress_figures_appear_when_their_columns_exist(tmp_path)
     table = summarise_comparison(runs)
     comp = Comparison(ts, runs, ["baseline", "merge_offices"], [0, 1, 2])
     names = comparison_figures(comp, table, tmp_path, sim.load_config([]).policy)
-    assert names == ["metrics_over_time.png", "differences_from_reference.png", "pipeline.png", "congress.png"]
+    assert names == ["headline.png", "metrics_over_time.png", "differences_from_reference.png", "pipeline.png", "congress.png"]
     for n in names:
         assert (tmp_path / n).stat().st_size > 10_000

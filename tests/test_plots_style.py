@@ -83,9 +83,10 @@ def test_metrics_over_time_draws_the_mean_and_band_with_registry_labels():
     ts = _comparison_table()
     fig = comparison.metrics_over_time(ts, ["headcount", "leaders_women_share"])
     assert isinstance(fig, Figure)
-    a, b = fig.axes
-    assert a.get_title() == metric("headcount").text() and a.get_ylabel() == "people"
-    assert b.get_title() == metric("leaders_women_share").text()
+    a, b = fig.axes  # one row per metric; one column: the reference beside "merged"
+    assert a.get_ylabel() == f"{metric('headcount').text()} (people)"
+    assert b.get_ylabel() == f"{metric('leaders_women_share').text()} (%)"
+    assert [t.get_text() for t in a.get_legend().get_texts()] == ["baseline", "merged"]
     assert b.yaxis.get_major_formatter().__class__.__name__ == "PercentFormatter"
     line = a.lines[0]
     np.testing.assert_allclose(line.get_ydata(), [101, 102, 103])  # mean over replicates 0, 1, 2

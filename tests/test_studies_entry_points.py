@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-ENTRY_POINTS = ("run", "compare", "sweep", "sensitivity", "benchmark")
+ENTRY_POINTS = ("run", "compare", "report", "sweep", "sensitivity", "benchmark")
 
 
 def test_benchmark_entry_point_times_a_comparison_too(in_process, tmp_path):

@@ -3,6 +3,7 @@ typed :class:`~sim.params.schema.SimConfig` the model sees (never a DictConfig).
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from collections.abc import Iterable
 from pathlib import Path
@@ -39,6 +40,15 @@ def current_search_path() -> list[str] | None:
     return _sources_path(HydraConfig.get().runtime.config_sources)
 
 
+def _job_searchpath() -> list[str]:
+    """The ``hydra.searchpath`` folders of the running Hydra job ([] outside one)."""
+    from hydra.core.hydra_config import HydraConfig
+
+    if not HydraConfig.initialized():
+        return []
+    return [str(p) for p in HydraConfig.get().searchpath or ()]
+
+
 def _compose(overrides: Iterable[str]):
     """(DictConfig without the ``hydra`` node, the search path it was composed with)."""
     from hydra import compose as hydra_compose
@@ -48,6 +58,11 @@ def _compose(overrides: Iterable[str]):
 
     register()
     overrides = list(overrides)
+    job_dirs = _job_searchpath()
+    if job_dirs and not any(o.lstrip("+~").startswith("hydra.searchpath") for o in overrides):
+        # inside a job (experiments.compare, sweep, ...) each scenario's config is composed
+        # with the folders the command line added, so its own scenario files are found
+        overrides.append("hydra.searchpath=[" + ",".join(job_dirs) + "]")
     if GlobalHydra.instance().is_initialized():
         cfg = hydra_compose(config_name="config", overrides=overrides, return_hydra_config=True)
     else:
@@ -76,6 +91,63 @@ def check_scenario_names(names: Iterable[str], search_path: Iterable[str | Path]
         raise ConfigError(f"scenarios: unknown name(s) {', '.join(bad)}; valid: {', '.join(valid)}")
 
 
+def apply_scenario_policy(cfg):
+    """The config with the scenario's ``policy:`` block merged over ``policy`` (a copy;
+    the same config when the block is empty). Unknown or ill-typed keys are refused with
+    a message naming the scenario file."""
+    from omegaconf import OmegaConf
+    from omegaconf.errors import OmegaConfBaseException
+
+    block = OmegaConf.select(cfg, "scenario.policy")
+    if not block:
+        return cfg
+    name = OmegaConf.select(cfg, "scenario.name")
+    if not OmegaConf.is_dict(block):
+        raise ConfigError(f"scenario {name}: policy must be a mapping of policy keys, e.g. policy: {{rotation: {{per_year: 24}}}}")
+    out = copy.deepcopy(cfg)
+    try:
+        out.policy = OmegaConf.merge(out.policy, block)
+    except OmegaConfBaseException as err:
+        raise ConfigError(
+            f"scenario {name} (scenario/{name}.yaml), its policy block: {_explain_omegaconf(err)}"
+        ) from None
+    return out
+
+
+def policy_keys(block, prefix: str = "policy") -> list[str]:
+    """The dotted keys a (nested) policy block sets, e.g. ``["policy.rotation.per_year"]``."""
+    out: list[str] = []
+    for key, value in dict(block or {}).items():
+        if isinstance(value, dict) and value:
+            out.extend(policy_keys(value, f"{prefix}.{key}"))
+        else:
+            out.append(f"{prefix}.{key}")
+    return out
+
+
+def comparison_overrides(task_overrides: Iterable[str]) -> list[str]:
+    """Check a comparison's command-line overrides; returns the ``policy.*`` ones.
+
+    In a comparison each scenario comes from its own file, so ``scenario=<name>`` and
+    ``scenario.*`` overrides (which would give every scenario, the reference included,
+    the same actions) are refused; ``policy.*`` overrides apply to every scenario.
+    """
+    refused = []
+    for text in task_overrides:
+        key = text.split("=", 1)[0].lstrip("+~")
+        if key == "scenario" or key.startswith("scenario."):
+            refused.append(text)
+    if refused:
+        raise ConfigError(
+            f"{', '.join(refused)}: a comparison takes each scenario from its own file and does not take "
+            "scenario= or scenario.* overrides (they would change every scenario alike, the reference too). "
+            "List the scenarios with scenarios=[baseline,merge_offices]; for a variant, write a file "
+            "scenario/<name>.yaml (actions and a policy: block) in a folder of your own and add "
+            "hydra.searchpath=[file:///abs/folder] (README, 'Your own scenario')."
+        )
+    return [o for o in task_overrides if o.split("=", 1)[0].lstrip("+~").startswith("policy")]
+
+
 def to_sim_config(cfg, search_path: Iterable[str | Path] | None = None) -> SimConfig:
     """Turn a composed DictConfig into the typed SimConfig (runs all range checks).
 
@@ -92,6 +164,7 @@ def to_sim_config(cfg, search_path: Iterable[str | Path] | None = None) -> SimCo
     try:
         if "hydra" in cfg:
             cfg = OmegaConf.masked_copy(cfg, [k for k in cfg if k != "hydra"])
+        cfg = apply_scenario_policy(cfg)
         obj = OmegaConf.to_object(cfg)
     except OmegaConfBaseException as err:
         raise ConfigError(_explain_omegaconf(err)) from None
@@ -120,7 +193,10 @@ def load_config(overrides: Iterable[str] = ()) -> SimConfig:
 
 __all__ = [
     "CONFIG_DIR",
+    "apply_scenario_policy",
+    "policy_keys",
     "check_scenario_names",
+    "comparison_overrides",
     "compose",
     "current_search_path",
     "load_config",

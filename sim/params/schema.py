@@ -38,6 +38,7 @@ from sim.params.schema_policy import (
     VacancySpec,
     WageSpec,
 )
+from sim.params.schema_report import ReportJob, ReportSpec
 from sim.params.schema_scenario import ACTION_KINDS, ActionSpec, ScenarioConfig
 from sim.params.schema_studies import BenchmarkSpec, ParamRange, SensitivitySpec, SweepSpec
 from sim.params.search import shipped_scenarios
@@ -82,6 +83,7 @@ class SimConfig:
     benchmark: BenchmarkSpec = section(BenchmarkSpec)
     sensitivity: SensitivitySpec = section(SensitivitySpec)
     sweep: SweepSpec = section(SweepSpec)
+    report: ReportSpec = section(ReportSpec)
 
     def __post_init__(self) -> None:
         if self.seed < 0:
@@ -118,6 +120,7 @@ def register() -> None:
 
     cs = ConfigStore.instance()
     cs.store(name="sim_schema", node=SimConfig)
+    cs.store(name="report_schema", node=ReportJob)  # experiments.report (configs/report.yaml)
 
 
 __all__ = [

@@ -1,5 +1,8 @@
-"""Schema of a scenario (``scenario``): dated restructuring actions. A scenario is data:
-one file ``scenario/<name>.yaml`` on the config search path (see ``sim/params/search.py``)."""
+"""Schema of a scenario (``scenario``): dated restructuring actions plus policy overrides.
+A scenario is data: one file ``scenario/<name>.yaml`` on the config search path (see
+``sim/params/search.py``). Its ``policy:`` block holds any keys of ``policy`` (same
+nesting, e.g. ``policy: {rotation: {per_year: 24}}``); they are applied on top of the
+composed policy for that scenario only (``sim.params.compose.to_sim_config``)."""
 
 from __future__ import annotations
 
@@ -49,12 +52,16 @@ class ActionSpec:
 
 @dataclass
 class ScenarioConfig:
-    """A scenario: what it is, where it comes from, and its dated actions."""
+    """A scenario: what it is, where it comes from, its dated actions and its policy overrides."""
 
     name: str = par("baseline", doc="the scenario's name: the stem of its file")
     description: str = par("", doc="one line for tables and reports")
     source: str = par("", doc="the decisions or texts the scenario follows")
     actions: list[ActionSpec] = par([], doc="the dated restructuring actions, in order")
+    policy: dict[str, Any] = par(
+        {},
+        doc="policy keys this scenario changes (nested as under policy:), applied on top of the composed policy",
+    )
 
 
 __all__ = ["ACTION_KINDS", "ACTION_LEVELS", "ActionSpec", "ScenarioConfig"]

@@ -32,6 +32,33 @@ _WHEN = {
     "en": {"end": "at the end", "total": "total over the horizon", "start": "at the start", "month": "in {month}"},
     "vi": {"end": "cuối kỳ", "total": "tổng cả giai đoạn", "start": "đầu kỳ", "month": "tháng {month}"},
 }
+# the registry's units (sim/metrics.py) in Vietnamese; a unit not listed stays in English
+UNITS_VI: dict[str, str] = {
+    "people": "người",
+    "people per month": "người/tháng",
+    "people per year": "người/năm",
+    "posts": "vị trí",
+    "posts per month": "vị trí/tháng",
+    "posts per year": "vị trí/năm",
+    "units": "đơn vị",
+    "years": "tuổi",  # the registry's only measures in years are ages
+    "base salaries per month": "lần lương cơ sở/tháng",
+    "base salaries (one-off)": "lần lương cơ sở (một lần)",
+    "ready candidates per key post": "người sẵn sàng/vị trí chủ chốt",
+    "share of leaders": "% lãnh đạo",
+    "share of pool members": "% người trong quy hoạch",
+    "share of those posts held": "% các vị trí đó",
+    "bn VND per month": "tỷ đồng/tháng",
+    "percentage points": "điểm phần trăm",
+}
+
+
+def unit_words(unit: str | None, lang: str = "en") -> str:
+    """A registry unit in ``lang`` ("" for none)."""
+    unit = unit or ""
+    return UNITS_VI.get(unit, unit) if lang == "vi" else unit
+
+
 _MONTH_SUFFIX = re.compile(r"^(.+)_(\d{4})_(\d{2})$")
 
 

@@ -59,13 +59,17 @@ __all__ = [
 def scenario_overrides(task_overrides: list[str] | tuple[str, ...]) -> list[str]:
     """The command-line overrides that apply to every scenario's model.
 
-    Drops ``hydra...`` overrides and the experiment keys (``scenario``, ``scenarios``,
-    ``replications``, ``workers``): each scenario is set by the comparison itself.
+    Drops ``hydra...`` overrides (but keeps ``hydra.searchpath``: the folders of the
+    user's scenario files), ``report.*`` (what the report shows) and the experiment keys
+    (``scenario``, ``scenarios``, ``replications``, ``workers``): each scenario is set by
+    the comparison itself.
     """
     keep = []
     for text in task_overrides:
         key = text.split("=", 1)[0].lstrip("+~")
-        if key.startswith("hydra") or key in EXPERIMENT_KEYS:
+        if (key.startswith("hydra") and not key.startswith("hydra.searchpath")) or key in EXPERIMENT_KEYS:
+            continue
+        if key == "report" or key.startswith("report."):  # what the report shows, not the model
             continue
         keep.append(text)
     return keep

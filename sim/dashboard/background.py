@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sim.core.errors import ConfigError
 from sim.output.run_folder import is_complete
+from sim.params.compose import check_scenario_names, load_config
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,10 @@ class BackgroundComparison:
         scenarios: names of ``scenario/*.yaml`` files, the reference first.
         replications: runs per scenario (>= 2, so that paired intervals exist).
         overrides: further Hydra overrides (``dashboard.overrides``, e.g. ``end=2021-12``).
+
+    Unknown scenario names and overrides that do not compose raise ConfigError here;
+    what fails later (a roster that cannot be read, an action outside the horizon) is
+    the child's error message, shown by :meth:`progress`.
     """
 
     def __init__(
@@ -64,6 +69,8 @@ class BackgroundComparison:
             raise ConfigError("choose at least one scenario")
         if replications < 2:
             raise ConfigError(f"replications = {replications}: at least 2 are needed for paired intervals")
+        check_scenario_names(scenarios)
+        load_config([*overrides, f"scenario={scenarios[0]}"])  # a bad override is named here, before any child starts
         self.out = Path(out)
         self.total = len(scenarios) * int(replications)
         self.command = [
@@ -78,6 +85,7 @@ class BackgroundComparison:
         ]
         self._proc: subprocess.Popen | None = None
         self._log = None
+        self._final: Progress | None = None
 
     def start(self) -> BackgroundComparison:
         if self.out.exists():
@@ -96,13 +104,18 @@ class BackgroundComparison:
     def progress(self) -> Progress:
         if self._proc is None:
             raise RuntimeError("start() was not called")
+        if self._final is not None:
+            return self._final
         done = min(self.done_runs(), self.total)
         code = self._proc.poll()
         if code is None:
             return Progress(done, self.total, "running" if done < self.total else "writing")
         if code == 0 and is_complete(self.out):
-            return Progress(self.total, self.total, "complete")
-        return Progress(done, self.total, "failed", self._failure(code))
+            self._final = Progress(self.total, self.total, "complete")
+        else:
+            self._final = Progress(done, self.total, "failed", self._failure(code))
+        self._log.close()
+        return self._final
 
     def _failure(self, code: int) -> str:
         text = ""
@@ -128,6 +141,8 @@ class BackgroundComparison:
         if self._proc is not None and self._proc.poll() is None:
             self._proc.terminate()
             self._proc.wait(10)
+        if self._proc is not None:
+            self.progress()  # records the outcome and closes the log
 
 
 __all__ = ["BackgroundComparison", "Progress", "new_folder"]

@@ -12,7 +12,8 @@ import pandas as pd
 from sim.dashboard.text import metric_label, t
 
 WIDTH, HEIGHT = 380, 200
-MONTH_AXIS = alt.Axis(format="%Y-%m", tickCount={"interval": "month", "step": 1}, labelOverlap=True, grid=False)
+BAND_WIDTH = 330
+MONTH_AXIS = alt.Axis(format="%Y-%m", tickCount=6, labelOverlap=True, grid=False)
 
 
 def _dates(months: pd.Series) -> pd.Series:
@@ -122,7 +123,7 @@ def bands_over_time(
                 alt.Tooltip(f"{high}:Q", format=",.4~g"),
             ],
         )
-        charts.append((band + line).properties(width=WIDTH + 120, height=150, title=metric_label(m, lang)))
+        charts.append((band + line).properties(width=BAND_WIDTH, height=150, title=metric_label(m, lang)))
     return alt.vconcat(*charts) if charts else alt.vconcat()
 
 

@@ -209,9 +209,8 @@ def panels(lang: str, cfg) -> list[Callable[[CadreModel], object]]:
 
 # --------------------------------------------------------------------------- inputs
 def control_label(c: Control, lang: str) -> str:
-    """The input's label: its short name and the declared unit."""
-    name = parameter_label(c.key, lang)
-    return f"{name} ({c.unit})" if c.unit and c.kind in ("int", "float") else name
+    """The input's label: the parameter's short name (its unit and source are shown under it)."""
+    return parameter_label(c.key, lang)
 
 
 def _input(c: Control, label: str, value, on_value: Callable):
@@ -241,11 +240,49 @@ def ControlInput(c: Control, value, on_value: Callable, lang: str):
     with solara.Tooltip(c.doc or label):
         with solara.Column(gap="0px"):
             _input(c, label, value, on_value)
-    hint = f"{t('source', lang)}: {c.source}" if c.source else ""
+    parts = [c.unit] if c.unit and c.kind in ("int", "float") else []
+    parts += [f"{t('source', lang)}: {c.source}"] if c.source else []
+    hint = " · ".join(parts)
     if c.kind == "select" and lang != "en":
         hint = " / ".join(f"{v} = {choice_label(v, lang)}" for v in c.choices) + (f"; {hint}" if hint else "")
     if hint:
-        solara.Text(hint, style={"font-size": "11px", "color": "gray", "line-height": "1.2"})
+        solara.Text(
+            hint,
+            style={
+                "font-size": "11px",
+                "color": "gray",
+                "line-height": "1.2",
+                "margin-bottom": "10px",
+                "display": "block",
+            },
+        )
+
+
+@solara.component
+def Inputs(cfg, values: dict, setter: Callable, settings: DashboardSpec, lang: str, error: str | None):
+    """The sidebar's organisation, scenario, seed and policy inputs."""
+    choices = setup_choices()
+    with solara.Sidebar():
+        with solara.Card(t("setup", lang)):
+            solara.Select(
+                t("org", lang), value=values.get("org", cfg.org.name), values=choices["org"], on_value=setter("org")
+            )
+            solara.Select(
+                t("scenario", lang),
+                value=values.get("scenario", cfg.scenario.name),
+                values=choices["scenario"],
+                on_value=setter("scenario"),
+            )
+            if cfg.scenario.description:
+                solara.Text(cfg.scenario.description, style={"font-size": "11px", "color": "gray"})
+            solara.SliderInt(
+                t("seed", lang), value=int(values.get("seed", cfg.seed)), min=0, max=SEED_MAX, on_value=setter("seed")
+            )
+        with solara.Card(t("policy", lang)):
+            for c in controls(cfg, settings.parameters, settings.ranges):
+                ControlInput(c, c.clamp(values.get(c.key, c.value)), setter(c.key), lang)
+        if error:
+            solara.Error(error)
 
 
 @solara.component
@@ -284,7 +321,6 @@ def LivePage(
         return
     cfg = shown.cfg
     current.config = cfg  # what Reset rebuilds from
-    choices = setup_choices()
 
     def setter(k: str):
         def on_value(v):
@@ -299,27 +335,8 @@ def LivePage(
         name=f"cadresim — {t('live', lang)}",
         play_interval=150,
     )
-    with solara.Sidebar():
-        with solara.Card(t("setup", lang)):
-            solara.Select(
-                t("org", lang), value=values.get("org", cfg.org.name), values=choices["org"], on_value=setter("org")
-            )
-            solara.Select(
-                t("scenario", lang),
-                value=values.get("scenario", cfg.scenario.name),
-                values=choices["scenario"],
-                on_value=setter("scenario"),
-            )
-            if cfg.scenario.description:
-                solara.Text(cfg.scenario.description, style={"font-size": "11px", "color": "gray"})
-            solara.SliderInt(
-                t("seed", lang), value=int(values.get("seed", cfg.seed)), min=0, max=SEED_MAX, on_value=setter("seed")
-            )
-        with solara.Card(t("policy", lang)):
-            for c in controls(cfg, settings.parameters, settings.ranges):
-                ControlInput(c, c.clamp(values.get(c.key, c.value)), setter(c.key), lang)
-        if error:
-            solara.Error(error)
+    # the sidebar's inputs (Solara places them above SolaraViz's Step / Play / Reset card)
+    Inputs(cfg, values, setter, settings, lang, error)
 
 
 __all__ = [

@@ -94,7 +94,7 @@ def run_cli(main: Callable[[], object]) -> None:
     # Let Hydra re-raise so that composition errors reach us instead of exit code 1.
     os.environ["HYDRA_FULL_ERROR"] = "1"
     quiet = contextlib.nullcontext() if show_tb else contextlib.redirect_stderr(_WithoutHydraJobError(sys.stderr))
-    before = {id(f) for f in open_folders()}  # folders opened by earlier commands of this process
+    before = {f.token for f in open_folders()}  # folders opened by earlier commands of this process
     try:
         with quiet, _stop_signals_interrupt():
             main()

@@ -507,14 +507,15 @@ def test_a_full_disk_while_saving_parts(in_process, tmp_path, roster_file, monke
 
     def write_table(table, where, **kw):
         calls.append(1)
-        if len(calls) > 1:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(where))
+        if len(calls) > 1:  # as pyarrow reports it: an errno, no file name
+            raise OSError(errno.ENOSPC, "Error writing bytes to file. Detail: [errno 28] No space left on device")
         return real(table, where, **kw)
 
     monkeypatch.setattr(parts_module.pq, "write_table", write_table)
     p = in_process("experiments.compare", *compare_args(roster_file), run_dir=out)
     assert p.code == 1 and "Traceback" not in p.stderr
     assert p.stderr.count("cadresim: error:") == 1 and "no space left on the device" in p.message
+    assert f"{out}/parts/.baseline__r00001.parquet." in p.message  # the file being written, named
     m = manifest(out)
     assert m["status"] == "failed" and "no space left on the device; stopped with 1 of 4 runs saved in parts/" in m["error"]
     assert "fix that, then rerun the same command" in m["error"]

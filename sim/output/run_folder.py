@@ -313,7 +313,7 @@ class RunFolder:
         experiment: the entry point's name (``run``, ``compare`` ...).
         seeds: the seeds of the runs.
         inputs: what the runs are made from, by label (see :func:`input_hashes`);
-            recorded in the manifest.
+            recorded in the manifest (by default those of ``cfg``, under its scenario's name).
         resume: the folder's saved parts may be reused: refuse when the previous
             manifest's inputs of any label differ from ``inputs``.
     """
@@ -369,6 +369,8 @@ class RunFolder:
                 "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
                 "writer": {k: v for k, v in _lock_record(self.token).items() if k in ("pid", "host")},
             }
+            if inputs is None and dataclasses.is_dataclass(cfg) and hasattr(cfg, "scenario"):
+                inputs = {cfg.scenario.name: input_hashes(cfg)}  # what a single run is made from
             if inputs is not None:
                 self.manifest["inputs"] = inputs
             if lock_note:
@@ -477,13 +479,13 @@ def open_folders() -> list[RunFolder]:
     return [f for f in list(_OPEN.values()) if f.is_open]
 
 
-def fail_open_folders(message: str, since: set[int] | None = None) -> list[Path]:
+def fail_open_folders(message: str, since: set[str] | None = None) -> list[Path]:
     """Mark every folder this process holds open as failed with ``message`` (the command
     line calls this when a command stops on an error the folder's writer did not catch);
-    ``since``: ids of folders that were open before and are left alone."""
+    ``since``: tokens of folders that were open before and are left alone."""
     done = []
     for f in open_folders():
-        if since is not None and id(f) in since:
+        if since is not None and f.token in since:
             continue
         with suppress(OSError):
             f.fail(message)

@@ -96,6 +96,10 @@ class PartStore:
         try:
             pq.write_table(table.replace_schema_metadata(meta), tmp, write_page_checksum=True)
             os.replace(tmp, final)  # atomic: a part exists whole or not at all
+        except OSError as err:
+            if err.filename is None:  # pyarrow's errors name no file: name it
+                raise OSError(err.errno, err.strerror or str(err), str(tmp)) from err
+            raise
         finally:
             with suppress(OSError):
                 tmp.unlink()

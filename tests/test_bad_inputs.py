@@ -93,6 +93,22 @@ CONFIG_CASES = [
     ("unknown organisation name", "org=nonesuch", ["Could not find 'org/nonesuch'", "thai_binh_2018"]),
     ("unknown name in scenarios=[...]", "scenarios=[baseline,nonesuch]", ["scenarios: unknown name(s) nonesuch", "valid: baseline"]),
     ("replications < 1", "replications=0", ["replications = 0 must be >= 1"]),
+    # GitHub issue 16: values that used to run to a wrong result, or crash mid-run
+    ("nan in a rank list", "policy.exits.rank_multipliers=[1,0.8,0.7,nan,0.5,0.5,0.5]", ["policy.exits.rank_multipliers[3] = nan is not a finite number"]),
+    ("nan noise", "policy.selection.noise_sd=nan", ["policy.selection.noise_sd = nan is not a finite number"]),
+    ("inf in a salary list", "policy.wage.base_salary_vnd=[1.39e6,inf,1.8e6,2.34e6]", ["policy.wage.base_salary_vnd[1] = inf is not a finite number"]),
+    ("-inf competence shift", "org.population.competence_rank_shift=-inf", ["org.population.competence_rank_shift = -inf is not a finite number"]),
+    ("exit rate x multiplier >= 1", "policy.exits.rank_multipliers=[1,0.8,0.7,70,0.5,0.5,0.5]", ["policy.exits.annual_rates[0] x policy.exits.rank_multipliers[3]", "must stay below 1 per year"]),
+    ("bad month in a month list", "policy.congress.province_months=[2020-10,2025-13]", ["policy.congress.province_months[1]", "'2025-13' has month 13"]),
+    ("non-month in a month list", "policy.pool.rebuild_months=[2020-10,soon]", ["policy.pool.rebuild_months[1]", "'soon' is not a month in the form YYYY-MM"]),
+    ("non-ASCII digits in a month list", "policy.wage.base_salary_from=[2018-07,2019-07,2023-07,'٢٠٢٤-٠٧']", ["policy.wage.base_salary_from[3]", "is not a month in the form YYYY-MM"]),
+    ("negative age spread", "org.population.age_sd_by_rank=[12,7,-6,5,4,4,3]", ["org.population.age_sd_by_rank[2] = -6.0 must be >= 0"]),
+    ("negative months in rank", "org.population.max_months_in_rank=-1", ["org.population.max_months_in_rank = -1 must be >= 0"]),
+    ("minimum age past retirement", "org.population.min_age=58", ["org.population.min_age = 58 must be in 16..54", "no one can be past retirement at the start"]),
+    ("mean age past retirement", "org.population.age_mean_by_rank=[40,44,47,50,52,53,64]", ["org.population.age_mean_by_rank[6] = 64.0 must lie in [min_age, 60)"]),
+    ("seed beyond int64", "seed=9223372036854775808", ["seed = 9223372036854775808 must be a whole number in 0..9223372036854775807", "int64"]),
+    ("negative pool noise", "policy.pool.noise_sd=-0.5", ["policy.pool.noise_sd = -0.5 must be >= 0"]),
+    ("non-positive base salary", "policy.wage.base_salary_vnd=[1.39e6,0,1.8e6,2.34e6]", ["policy.wage.base_salary_vnd[1] = 0.0 must be > 0"]),
 ]
 
 
@@ -217,6 +233,14 @@ ROSTER_CASES = [
     ("post_since before entry", lambda df: _csv(_edit(2, "post_since", "1970-01")(df)), ["line 4", "column 'post_since'", "post_since 1970-01 is before entry"], "roster"),
     ("rank_since after post_since", lambda df: _csv(_edit(2, "rank_since", "2018-09")(_edit(2, "post_since", "2010-01")(df))), ["line 4", "column 'rank_since'", "rank_since 2018-09 is after post_since 2010-01"], "roster"),
     ("head_terms on a specialist", lambda df: _csv(_edit(_first_specialist(df), "head_terms", "2")(df)), ["column 'head_terms'", "given for a 'specialist' post"], "roster"),
+    # GitHub issue 16
+    ("competence 1e308", lambda df: _csv(_edit(2, "competence", "1e308")(df)), ["line 4", "column 'competence'", "competence 1e+308 is outside -10..10"], "roster"),
+    ("head_terms beyond int64", lambda df: _csv(_edit(0, "head_terms", "99999999999999999999999")(df)), ["line 2", "column 'head_terms'", "more than 10 consecutive 5-year terms"], None),
+    ("head_terms in non-ASCII digits", lambda df: _csv(_edit(0, "head_terms", "\u0661")(df)), ["line 2", "column 'head_terms'", "is not a whole number >= 0"], None),
+    ("superscript head_terms", lambda df: _csv(_edit(0, "head_terms", "\u00b2")(df)), ["line 2", "column 'head_terms'", "is not a whole number >= 0"], None),
+    ("birth in full-width digits", lambda df: _csv(_edit(3, "birth", "\uff11\uff19\uff17\uff10-\uff10\uff15")(df)), ["line 5", "column 'birth'", "write it with the digits 0-9"], None),
+    ("competence with an underscore", lambda df: _csv(_edit(2, "competence", "1_5")(df)), ["line 4", "column 'competence'", "'1_5' is not a number"], None),
+    ("a quoted field spanning lines, then a bad sex", lambda df: _csv(_edit(5, "sex", "X")(_edit(1, "cadre_id", "C0\n0001")(df))), ["line 8", "column 'sex'", "sex 'X' must be M or F"], "roster"),
 ]
 
 
@@ -270,6 +294,9 @@ SCENARIO_CASES = [
     ("new_key on a concurrent_head", _actions("{kind:concurrent_head,month:'2019-05',units:[pc_office,council_office],new_key:x}"), ["scenario action 1 (concurrent_head at 2019-05)", "new_key applies only to 'merge' actions"], "config"),
     ("units on abolish_level", _actions("{kind:abolish_level,month:'2019-05',level:district,units:[pc_office]}"), ["scenario action 1 (abolish_level at 2019-05)", "remove 'units' and 'functions'"], "config"),
     ("second concurrent head for a unit", _actions("{kind:concurrent_head,month:'2019-05',units:[pc_office,council_office]}", "{kind:concurrent_head,month:'2019-06',units:[na_office,council_office]}"), ["scenario action 2 (concurrent_head at 2019-06)", "P.council_office (the second unit) has no head post of its own since scenario action 1"], "plan"),
+    # GitHub issue 16
+    ("districts given as a bool", _actions("{kind:merge,month:'2019-05',level:district,districts:true,units:[pc_office,party_office]}"), ["scenario action 1 (merge at 2019-05)", "districts = True is not valid"], "config"),
+    ("merged id a split would restore", _actions("{kind:merge,month:'2019-01',units:[pc_office,council_office],new_key:cd}", "{kind:merge,month:'2019-03',units:[na_office,party_office],new_key:pc_office}", "{kind:split,month:'2019-05',units:[cd]}"), ["scenario action 2 (merge at 2019-03)", "the merged unit's id P.pc_office is the id of a unit merged into P.cd at 2019-01", "choose another new_key"], None),
     ("abolishing a district twice", _actions("{kind:abolish_level,month:'2019-01',level:district,districts:[QP]}", "{kind:abolish_level,month:'2019-05',level:district,districts:[QP]}"), ["scenario action 2 (abolish_level at 2019-05)", "district QP has no units left at 2019-05"], "plan"),
 ]
 

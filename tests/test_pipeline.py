@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 import sim
-from sim.core.vocabulary import HEAD
 from sim.model import CadreModel
 from sim.output.result import Result
 from sim.rules.retirement import retirement_month_index

@@ -68,7 +68,7 @@ class Result:
         data = {
             "month": [format_month(m) for m in range(model.start, model.start + n_months)],
             "scenario": model.scenario_name,
-            "seed": model.seed,
+            "seed": np.full(n_months, model.seed, dtype=np.int64),  # int64: no two seeds share a value
         }
         if replicate is not None:
             data["replicate"] = replicate

@@ -16,11 +16,33 @@ call it without an import cycle.
 
 from __future__ import annotations
 
+import math
+
+from sim.core.calendar import parse_month
 from sim.core.errors import ConfigError
 from sim.core.vocabulary import PROVINCE_CODE
 
 
 # --------------------------------------------------------------------------- one value
+def check_finite(where: str, value: float) -> None:
+    """``value`` is a finite number (not NaN, not an infinity)."""
+    if isinstance(value, int):
+        return
+    if not math.isfinite(float(value)):
+        raise ConfigError(f"{where} = {value} is not a finite number")
+
+
+def check_month(where: str, value: str) -> None:
+    """``value`` is a month written "YYYY-MM" (ASCII digits, no spaces)."""
+    text = str(value)
+    if not isinstance(value, str) or text != text.strip() or not text.isascii():
+        raise ConfigError(f"{where} = {value!r} is not a month in the form YYYY-MM")
+    try:
+        parse_month(text)
+    except ValueError as err:
+        raise ConfigError(f"{where}: {err}") from None
+
+
 def check_prob(where: str, value: float) -> None:
     """``value`` is a probability in [0, 1]."""
     if not 0.0 <= float(value) <= 1.0:
@@ -28,7 +50,8 @@ def check_prob(where: str, value: float) -> None:
 
 
 def check_nonneg(where: str, value: float) -> None:
-    """``value`` >= 0."""
+    """``value`` >= 0 (and finite)."""
+    check_finite(where, value)
     if value < 0:
         raise ConfigError(f"{where} = {value} must be >= 0")
 
@@ -96,6 +119,11 @@ def check_actions(actions, *, n_districts: int) -> None:
             rep = repeated(getattr(spec, name))
             if rep:
                 raise ConfigError(f"{where}: {name} lists {', '.join(map(str, rep))} more than once")
+        if isinstance(spec.districts, bool):
+            raise ConfigError(
+                f"{where}: districts = {spec.districts!r} is not valid; use 'all', a number of districts, "
+                "or a list of district codes"
+            )
         if isinstance(spec.districts, list):
             rep = repeated(spec.districts)
             if rep:
@@ -169,6 +197,8 @@ __all__ = [
     "check_actions",
     "check_choice",
     "check_config",
+    "check_finite",
+    "check_month",
     "check_nonneg",
     "check_org_config",
     "check_plan",

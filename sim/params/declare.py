@@ -22,13 +22,13 @@ from collections.abc import Callable
 from typing import Any
 
 from sim.core.vocabulary import N_RANKS
-from sim.params.checks import check_choice, check_nonneg, check_prob, check_rank_list
+from sim.params.checks import check_choice, check_finite, check_month, check_nonneg, check_prob, check_rank_list
 
 # metadata keys
 UNIT, SOURCE, DOC, CHOICES, CHECK, PER_RANK = "unit", "source", "doc", "choices", "check", "per_rank"
 # values of ``check``: applied to the value, or to each element of a list
-PROBABILITY, NONNEG = "probability", "nonneg"
-_CHECKS = {PROBABILITY: check_prob, NONNEG: check_nonneg}
+PROBABILITY, NONNEG, MONTH = "probability", "nonneg", "month"
+_CHECKS = {PROBABILITY: check_prob, NONNEG: check_nonneg, MONTH: check_month}
 
 
 def par(
@@ -51,8 +51,9 @@ def par(
         source: a legal text by name and article, a publication, or "estimate" (with why).
         doc: what the parameter means, when the name does not say it.
         choices: the valid values of a string parameter.
-        check: ``PROBABILITY`` (in [0, 1]) or ``NONNEG`` (>= 0), applied to each element
-            of a list; None values are not checked.
+        check: ``PROBABILITY`` (in [0, 1]), ``NONNEG`` (>= 0) or ``MONTH`` (a "YYYY-MM"
+            month), applied to each element of a list; None values are not checked.
+            Every float (and every float in a list) must be finite whatever ``check`` says.
         per_rank: a list with one value per rank 0..N_RANKS-1.
     """
     if check is not None and check not in _CHECKS:
@@ -71,7 +72,8 @@ def section(cls: type, doc: str = "") -> Any:
 
 
 def check_declared(obj: Any, prefix: str) -> None:
-    """Apply the ``choices``, ``check`` and ``per_rank`` declared on ``obj``'s fields.
+    """Apply the ``choices``, ``check`` and ``per_rank`` declared on ``obj``'s fields,
+    and refuse NaN and infinities in every float field.
 
     ``prefix`` is the key the messages name, e.g. ``"policy.pool"`` ("" at the top level); raises
     :class:`~sim.core.errors.ConfigError` at the first value that fails.
@@ -84,6 +86,12 @@ def check_declared(obj: Any, prefix: str) -> None:
             check_choice(where, value, meta[CHOICES])
         if meta.get(PER_RANK):
             check_rank_list(where, value, N_RANKS)
+        if isinstance(value, float):
+            check_finite(where, value)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                if isinstance(v, float):
+                    check_finite(f"{where}[{i}]", v)
         check = _CHECKS.get(meta.get(CHECK))
         if check is None or value is None:
             continue
@@ -120,6 +128,7 @@ __all__ = [
     "CHECK",
     "CHOICES",
     "DOC",
+    "MONTH",
     "NONNEG",
     "PER_RANK",
     "PROBABILITY",

@@ -48,6 +48,7 @@ from sim.params.search import shipped_scenarios
 SHIPPED_SCENARIOS = tuple(shipped_scenarios())
 EARLIEST_START = "2000-01"
 LATEST_END = "2035-12"  # the model's limit: the retirement roadmap and the congress calendar run to 2035
+SEED_MAX = 2**63 - 1  # seeds are stored as int64 in every table
 
 
 @dataclass
@@ -86,8 +87,8 @@ class SimConfig:
     report: ReportSpec = section(ReportSpec)
 
     def __post_init__(self) -> None:
-        if self.seed < 0:
-            raise ConfigError(f"seed = {self.seed} must be >= 0")
+        if isinstance(self.seed, bool) or not 0 <= self.seed <= SEED_MAX:
+            raise ConfigError(f"seed = {self.seed} must be a whole number in 0..{SEED_MAX} (2**63 - 1; seeds are stored as int64)")
         try:
             s, e = parse_month(self.start), parse_month(self.end)
         except ValueError as err:
@@ -145,6 +146,7 @@ __all__ = [
     "RotationSpec",
     "ScenarioConfig",
     "SelectionSpec",
+    "SEED_MAX",
     "SHIPPED_SCENARIOS",
     "SeniorExtensionSpec",
     "SensitivitySpec",

@@ -11,6 +11,11 @@ from sim.core.vocabulary import N_RANKS, SECTORS
 from sim.params.checks import repeated
 from sim.params.declare import NONNEG, PROBABILITY, check_declared, par, section
 
+# the generator's age range (sim/world/roster.py): no one younger than 16 (the roster
+# loader's floor), and ages up to the statutory ages of the Labour Code 2012 (art. 187:
+# 60 for men, 55 for women), the ages in force at the default start (2018)
+MIN_ROSTER_AGE = 16
+GENERATED_CAREER_END = {"M": 60, "F": 55}
 _ESTIMATE_AGES = (
     "estimate: no published age distribution by rank; anchors: provincial committees elected in 2015, "
     "mean age 50.05 (hoilhpn.org.vn); provincial Party secretaries in 2020, mean age 52.3 (thanhnien.vn)"
@@ -82,7 +87,9 @@ class PopulationSpec:
     age_mean_by_rank: list[float] = par(
         [40, 44, 47, 50, 52, 53, 55], unit="years", per_rank=True, source=_ESTIMATE_AGES
     )
-    age_sd_by_rank: list[float] = par([12, 7, 6, 5, 4, 4, 3], unit="years", per_rank=True, source=_ESTIMATE_AGES)
+    age_sd_by_rank: list[float] = par(
+        [12, 7, 6, 5, 4, 4, 3], unit="years", per_rank=True, check=NONNEG, source=_ESTIMATE_AGES
+    )
     min_age: int = par(
         23, unit="years", doc="youngest age on the starting roster", source="estimate: graduates enter around 22-23"
     )
@@ -96,6 +103,7 @@ class PopulationSpec:
     max_months_in_rank: int = par(
         120,
         unit="months",
+        check=NONNEG,
         doc="months already in rank (and in post) at the start are drawn up to this",
         source="estimate",
     )
@@ -124,6 +132,20 @@ class PopulationSpec:
 
     def __post_init__(self) -> None:
         check_declared(self, "org.population")
+        where = "org.population"
+        lo, women_end, men_end = MIN_ROSTER_AGE, GENERATED_CAREER_END["F"], GENERATED_CAREER_END["M"]
+        if not lo <= self.min_age < women_end:
+            raise ConfigError(
+                f"{where}.min_age = {self.min_age} must be in {lo}..{women_end - 1}: the generator spreads women's "
+                f"ages between min_age and {women_end} and men's up to {men_end} (the 2012 statutory ages), so "
+                "no one can be past retirement at the start"
+            )
+        for r, mean in enumerate(self.age_mean_by_rank):
+            if not self.min_age <= mean < men_end:
+                raise ConfigError(
+                    f"{where}.age_mean_by_rank[{r}] = {mean} must lie in [min_age, {men_end}) = "
+                    f"[{self.min_age}, {men_end}): the ages of rank {r} are drawn around it within that range"
+                )
 
 
 @dataclass

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sim.core.calendar import parse_month
 from sim.core.errors import ConfigError
 from sim.core.vocabulary import N_RANKS
-from sim.params.declare import NONNEG, PROBABILITY, check_declared, par, section
+from sim.params.declare import MONTH, NONNEG, PROBABILITY, check_declared, par, section
 from sim.rules import pool as pool_rules
 from sim.rules import retirement as retirement_rules
 from sim.rules import rotation as rotation_rules
@@ -82,6 +82,17 @@ class ExitSpec:
             if not 0.0 <= r < 1.0:
                 raise ConfigError(f"policy.exits.annual_rates[{i}] = {r} must be in [0, 1)")
         check_declared(self, "policy.exits")
+        # the rate of a band times the multiplier of a rank is an exit probability per year
+        if self.annual_rates and self.rank_multipliers:
+            i = max(range(len(self.annual_rates)), key=lambda k: self.annual_rates[k])
+            r = max(range(len(self.rank_multipliers)), key=lambda k: self.rank_multipliers[k])
+            worst = self.annual_rates[i] * self.rank_multipliers[r]
+            if worst >= 1.0:
+                raise ConfigError(
+                    f"policy.exits.annual_rates[{i}] x policy.exits.rank_multipliers[{r}] = "
+                    f"{self.annual_rates[i]} x {self.rank_multipliers[r]} = {worst:.4g}: an exit rate after its rank "
+                    "multiplier must stay below 1 per year"
+                )
 
 
 @dataclass
@@ -199,6 +210,7 @@ class PoolSpec:
     rebuild_months: list[str] = par(
         ["2020-10", "2025-10"],
         unit="months (YYYY-MM)",
+        check=MONTH,
         doc="the pool is rebuilt at the start of each congress term (the months of policy.congress.province_months; later ones every policy.congress.period_years)",
         source=f"{DIR_35}; {DIR_45}",
     )
@@ -222,7 +234,11 @@ class PoolSpec:
         "mixed", choices=pool_rules.CHOICE_RULES, doc="how candidates are ranked", source="modelling choice"
     )
     noise_sd: float = par(
-        0.5, unit="sd of latent competence", doc="noise on observed competence in the pool review", source="estimate"
+        0.5,
+        unit="sd of latent competence",
+        check=NONNEG,
+        doc="noise on observed competence in the pool review",
+        source="estimate",
     )
 
     def __post_init__(self) -> None:
@@ -321,12 +337,14 @@ class CongressSpec:
     district_months: list[str] = par(
         ["2020-06", "2025-06"],
         unit="months (YYYY-MM)",
+        check=MONTH,
         doc="the district congresses known; later ones follow every period_years",
         source=f"{DIR_35}: district congresses mid-2020 (reference month Jun 2020); {DIR_45}: Jun 2025",
     )
     province_months: list[str] = par(
         ["2020-10", "2025-10"],
         unit="months (YYYY-MM)",
+        check=MONTH,
         doc="the provincial congresses known; later ones follow every period_years",
         source=f"Thái Bình's 20th provincial congress, 15 Oct 2020 ({DIR_35}: Sep-Oct 2020); {DIR_45}",
     )
@@ -523,6 +541,7 @@ class WageSpec:
     base_salary_from: list[str] = par(
         ["2018-07", "2019-07", "2023-07", "2024-07"],
         unit="months (YYYY-MM)",
+        check=MONTH,
         doc="when each base salary takes effect",
         source="Decrees 72/2018, 38/2019, 24/2023, 73/2024",
     )
@@ -531,6 +550,13 @@ class WageSpec:
         check_declared(self, "policy.wage")
         if len(self.base_salary_vnd) != len(self.base_salary_from) or not self.base_salary_vnd:
             raise ConfigError("policy.wage: base_salary_vnd and base_salary_from must be non-empty and of equal length")
+        for i, v in enumerate(self.base_salary_vnd):
+            if v <= 0:
+                raise ConfigError(f"policy.wage.base_salary_vnd[{i}] = {v} must be > 0")
+        for name in ("coefficient_by_rank", "allowance_by_rank"):
+            for i, v in enumerate(getattr(self, name)):
+                if v < 0:
+                    raise ConfigError(f"policy.wage.{name}[{i}] = {v} must be >= 0")
 
 
 @dataclass

@@ -36,6 +36,7 @@ class ParamRange:
     source: str = par("", doc="why this range")
 
     def __post_init__(self) -> None:
+        check_declared(self, f"sensitivity parameter {self.name}")
         if not self.low < self.high:
             raise ConfigError(f"sensitivity parameter {self.name}: low ({self.low}) must be < high ({self.high})")
 

@@ -32,6 +32,14 @@ class Merge(PairingAction):
         new_uid = f"{code}.{key}"
         if new_uid in state.alive:
             raise fail(i, spec, f"the merged unit's id {new_uid} is already in use")
+        restorable = next((m for m, origins in state.merged.items() if new_uid in origins), None)
+        if restorable is not None:
+            raise fail(
+                i,
+                spec,
+                f"the merged unit's id {new_uid} is the id of a unit {state.gone.get(new_uid, 'merged away')}, which a "
+                f"split of {restorable} would restore; choose another new_key",
+            )
         for u in uids:
             state.alive.discard(u)
             state.gone[u] = f"merged into {new_uid} at {spec.month}"

@@ -28,13 +28,16 @@ from pathlib import Path
 import pandas as pd
 
 from sim.api import load_config
-from sim.core.errors import USER_ERRORS, ConfigError
+from sim.core.errors import USER_ERRORS, ConfigError, describe_os_error
+from sim.engine.streams import stream_at
 from sim.output.comparison import Comparison, compare_command, comparison_figures, write_comparison_files
-from sim.output.run_folder import RunFolder, config_hash
+from sim.output.run_folder import RunFolder, config_hash, file_sha256, input_hashes
 from sim.params.schema import SimConfig
+from sim.restructuring import plan
 from sim.studies.parts import PartStore, RunOutput
 from sim.studies.runner import Job, replicate_seeds, run_jobs, run_key
 from sim.studies.stats import ID_COLUMNS, REFERENCE, summarise_comparison
+from sim.world.org import Org
 
 # Overrides the comparison sets itself, so they are not passed on to each scenario.
 EXPERIMENT_KEYS = ("scenario", "scenarios", "replications", "workers")
@@ -42,6 +45,7 @@ EXPERIMENT_KEYS = ("scenario", "scenarios", "replications", "workers")
 __all__ = [
     "REFERENCE",
     "Comparison",
+    "check_plans",
     "PartStore",
     "RunOutput",
     "comparison_figures",
@@ -85,6 +89,36 @@ def scenario_configs(names: list[str], overrides: list[str] | tuple[str, ...] = 
     return {name: load_config([*overrides, f"scenario={name}"]) for name in names}
 
 
+def seed_dependent(cfg: SimConfig) -> bool:
+    """The scenario picks districts at random (``districts: <number>``): its plan
+    depends on the seed."""
+    return any(
+        isinstance(a.districts, int) and not isinstance(a.districts, bool) and a.level != "province"
+        for a in cfg.scenario.actions
+    )
+
+
+def check_plans(cfgs_by_scenario: dict[str, SimConfig], seeds: list[int]) -> None:
+    """Plan every scenario before any run starts, with every replicate's seed when the
+    plan depends on the seed (districts chosen at random), so that a scenario valid for
+    some seeds and not others stops the comparison before it starts, naming the seed.
+
+    The plan is made from the same random stream the model uses
+    (``stream_at(seed, "restructuring", start)``).
+    """
+    for name, cfg in cfgs_by_scenario.items():
+        if not cfg.scenario.actions:
+            continue
+        org = Org(cfg.org)  # planning changes nothing in it
+        which = list(enumerate(seeds)) if seed_dependent(cfg) else list(enumerate(seeds))[:1]
+        for r, s in which:
+            try:
+                plan(cfg, org, stream_at(int(s), "restructuring", cfg.start_index))
+            except ConfigError as err:
+                what = f" (replicate {r}, seed {s}: the districts it picks at random depend on the seed)" if seed_dependent(cfg) else ""
+                raise ConfigError(f"scenario {name}{what}: {err}") from None
+
+
 def comparison_jobs(cfgs_by_scenario: dict[str, SimConfig], seeds: list[int]) -> list[Job]:
     """Every scenario with every seed: replicate r uses ``seeds[r]`` in each scenario."""
     return [Job(name, cfg, int(s), r) for name, cfg in cfgs_by_scenario.items() for r, s in enumerate(seeds)]
@@ -99,6 +133,7 @@ def run_comparison(
     progress: bool = True,
     keep_timeseries: bool = True,
     desc: str = "runs",
+    rerun_parts: dict[str, str] | None = None,
 ) -> Comparison:
     """Run every scenario with every seed (replicate r = seeds[r]) on local cores.
 
@@ -109,7 +144,9 @@ def run_comparison(
         parts_dir: if set, finished runs are saved there and reloaded on the next call.
         progress: show a tqdm bar on stderr.
         keep_timeseries: False to return summaries only (less data between processes).
+        rerun_parts: if given, receives the saved parts that were damaged and run again.
     """
+    check_plans(cfgs_by_scenario, seeds)
     batch = run_jobs(
         comparison_jobs(cfgs_by_scenario, seeds),
         workers,
@@ -118,6 +155,8 @@ def run_comparison(
         keep_timeseries=keep_timeseries,
         desc=desc,
     )
+    if rerun_parts is not None:
+        rerun_parts.update(batch.rerun_parts)
     ts = batch.timeseries_table() if keep_timeseries else pd.DataFrame(columns=["month", *ID_COLUMNS])
     return Comparison(
         timeseries=ts,
@@ -149,18 +188,39 @@ def write_comparison(
     out = Path(out)
     cfgs = scenario_configs(list(base_cfg.scenarios), overrides)
     seeds = replicate_seeds(base_cfg.seed, base_cfg.replications)
-    folder = RunFolder(out, base_cfg, experiment="compare", seeds=seeds)
+    roster_sha = {c.roster: file_sha256(c.roster) for c in cfgs.values() if c.roster is not None}
+    inputs = {n: input_hashes(c, roster_sha.get(c.roster)) for n, c in cfgs.items()}
+    folder = RunFolder(out, base_cfg, experiment="compare", seeds=seeds, inputs=inputs, resume=True)
     folder.manifest.update(scenarios=list(cfgs), replications=base_cfg.replications)
     parts = out / "parts"
+    total = len(cfgs) * len(seeds)
+
+    def saved() -> str:
+        try:
+            return f"{len(list(parts.glob('*.parquet')))} of {total} runs saved in parts/"
+        except OSError:
+            return f"some of {total} runs saved in parts/"
+
+    rerun: dict[str, str] = {}
     try:
-        comp = run_comparison(cfgs, seeds, base_cfg.workers, parts_dir=parts, progress=progress)
+        comp = run_comparison(cfgs, seeds, base_cfg.workers, parts_dir=parts, progress=progress, rerun_parts=rerun)
     except USER_ERRORS as err:
         folder.fail(str(err))
         raise
-    except BaseException:
+    except KeyboardInterrupt as err:
+        how = getattr(err, "signal_name", "SIGINT")
+        folder.fail(f"interrupted ({how}) with {saved()}; rerun the same command with hydra.run.dir={out} to finish")
+        raise
+    except OSError as err:
         folder.fail(
-            f"interrupted with {len(list(parts.glob('*.parquet')))} of {len(cfgs) * len(seeds)} runs saved in parts/; "
-            f"rerun the same command with hydra.run.dir={out} to finish"
+            f"{describe_os_error(err)}; stopped with {saved()}; fix that, then rerun the same command with "
+            f"hydra.run.dir={out} to finish"
+        )
+        raise
+    except BaseException as err:
+        folder.fail(
+            f"crashed ({type(err).__name__}: {err}) with {saved()}; a rerun would crash again: this is a fault "
+            "of cadresim, not of the inputs; please report it with this folder's .hydra/ files"
         )
         raise
     try:
@@ -169,8 +229,9 @@ def write_comparison(
         figs = write_comparison_files(out, comp, table, cfgs, base_cfg, overrides, command)
     except BaseException as err:
         # the runs are safe in parts/: a rerun only redoes the tables and figures
+        why = describe_os_error(err) if isinstance(err, OSError) else f"{type(err).__name__}: {err}"
         folder.fail(
-            f"writing the outputs failed ({type(err).__name__}: {err}); all runs are saved in parts/, "
+            f"writing the outputs failed ({why}); all runs are saved in parts/, "
             f"rerun the same command with hydra.run.dir={out} to retry"
         )
         raise
@@ -182,6 +243,7 @@ def write_comparison(
         scenario_config_hashes={n: config_hash(c) for n, c in cfgs.items()},
         runs_simulated=comp.simulated,
         runs_loaded_from_parts=comp.loaded,
+        parts_rerun=rerun,
         workers=comp.workers,
         run_seconds=round(comp.seconds, 3),
         figures=figs,

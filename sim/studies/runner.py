@@ -25,7 +25,9 @@ import json
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -37,12 +39,15 @@ from tqdm import tqdm
 
 from sim.api import simulate
 from sim.core.errors import USER_ERRORS, ConfigError
-from sim.params.schema import SimConfig
+from sim.output.run_folder import file_sha256
+from sim.params.schema import SEED_MAX, SimConfig
 from sim.studies.parts import PartStore, RunOutput
 
 # Config fields that do not change what one run computes; left out of a run's key, so
 # that e.g. raising `replications` reuses the runs already saved.
 NON_MODEL_FIELDS = ("scenarios", "replications", "workers", "benchmark", "sensitivity", "sweep")
+# how often a worker checks that the process that started it is still there (seconds)
+PARENT_CHECK_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ class Batch:
     loaded: int
     workers: int
     seconds: float
+    rerun_parts: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def runs_table(self, label_column: str = "scenario") -> pd.DataFrame:
         """One row per run: the label (as ``label_column``), replicate, seed and every
@@ -81,20 +87,39 @@ class Batch:
 
 
 def replicate_seeds(base_seed: int, replications: int) -> list[int]:
-    """Seeds of replicates 0..replications-1: ``base_seed + r`` (the same in every scenario)."""
+    """Seeds of replicates 0..replications-1: ``base_seed + r`` (the same in every scenario).
+
+    Every seed must fit in an int64 (the tables store seeds as int64).
+    """
     if replications < 1:
         raise ConfigError(f"replications = {replications} must be >= 1")
+    last = int(base_seed) + replications - 1
+    if int(base_seed) < 0 or last > SEED_MAX:
+        raise ConfigError(
+            f"seed = {base_seed} with replications = {replications}: the replicate seeds seed..seed+{replications - 1} "
+            f"must lie in 0..{SEED_MAX} (2**63 - 1, stored as int64)"
+        )
     return [int(base_seed) + r for r in range(replications)]
 
 
-def run_key(cfg: SimConfig, seed: int) -> str:
-    """A short hash of everything that determines one run's output (config + seed)."""
+def config_digest(cfg: SimConfig, roster_sha: str | None = None) -> str:
+    """A hash of everything in a config that determines its runs' output: the config
+    (without the experiment-only fields and the seed) and the contents of the roster
+    file it names (``roster_sha``: its sha256, if the caller has it)."""
     data = dataclasses.asdict(cfg)
-    for name in NON_MODEL_FIELDS:
+    for name in (*NON_MODEL_FIELDS, "seed"):
         data.pop(name, None)
-    data["seed"] = int(seed)
+    if cfg.roster is not None:
+        data["roster_sha256"] = roster_sha or file_sha256(cfg.roster)
     text = json.dumps(data, sort_keys=True, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:20]
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def run_key(cfg: SimConfig, seed: int, digest: str | None = None) -> str:
+    """A short hash of everything that determines one run's output: the config, the
+    contents of its input files (see :func:`config_digest`) and the seed."""
+    digest = digest or config_digest(cfg)
+    return hashlib.sha256(f"{digest}:{int(seed)}".encode()).hexdigest()[:20]
 
 
 def effective_workers(workers: int, n_jobs: int) -> int:
@@ -103,6 +128,54 @@ def effective_workers(workers: int, n_jobs: int) -> int:
         raise ConfigError(f"workers = {workers} must be >= 0 (0 = all local cores)")
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, min(workers or cores, n_jobs))
+
+
+def _watch_parent(parent: int) -> None:
+    """In a worker: end this process as soon as the process that started it is gone
+    (its parent pid changes when the parent dies, however it died)."""
+    while True:
+        if os.getppid() != parent:
+            os._exit(70)
+        time.sleep(PARENT_CHECK_SECONDS)
+
+
+def worker_init(parent: int) -> None:
+    """Start of every worker process: die with the parent, leave Ctrl-C to the parent.
+
+    On Linux the kernel sends SIGKILL to the worker when its parent dies
+    (``prctl(PR_SET_PDEATHSIG)``); everywhere a watchdog thread checks the parent pid.
+    The parent stops its workers itself on Ctrl-C, SIGTERM and SIGHUP.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # died before the line above
+        os._exit(70)
+    threading.Thread(target=_watch_parent, args=(parent,), name="parent-watchdog", daemon=True).start()
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool's workers now (an interrupted study does not wait for their runs)."""
+    procs = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        try:
+            p.terminate()
+        except (OSError, ValueError, AttributeError):
+            pass
+    for p in procs:
+        try:
+            p.join(timeout=5)
+            if p.is_alive():
+                p.kill()
+        except (OSError, ValueError, AttributeError, AssertionError):
+            pass
 
 
 def run_one(
@@ -163,7 +236,13 @@ def run_jobs(
         raise ValueError("jobs repeat a (label, replicate) pair")
     t0 = time.perf_counter()
     blobs = _config_blobs(jobs)
-    keys = {(j.label, j.replicate): run_key(j.config, j.seed) for j in jobs}
+    keys: dict[tuple[str, int], str] = {}
+    if parts_dir is not None:
+        digests: dict[str, str] = {}
+        for j in jobs:
+            if j.label not in digests:
+                digests[j.label] = config_digest(j.config)
+            keys[(j.label, j.replicate)] = run_key(j.config, j.seed, digests[j.label])
     store = PartStore(parts_dir) if parts_dir is not None else None
     done: dict[tuple[str, int], RunOutput] = {}
     if store is not None:
@@ -171,6 +250,8 @@ def run_jobs(
             out = store.load(j.label, j.replicate, keys[(j.label, j.replicate)])
             if out is not None:
                 done[(j.label, j.replicate)] = out
+        for name, why in store.problems.items():
+            print(f"cadresim: warning: part {name} is {why}; running it again", file=sys.stderr)
     loaded = len(done)
     todo = [j for j in jobs if (j.label, j.replicate) not in done]
     n_workers = effective_workers(workers, len(todo)) if todo else 0
@@ -195,20 +276,22 @@ def run_jobs(
         elif todo:
             # spawn: workers start clean (no inherited Hydra or matplotlib state), as on macOS/Windows
             ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx) as pool:
+            pool = ProcessPoolExecutor(
+                max_workers=n_workers, mp_context=ctx, initializer=worker_init, initargs=(os.getpid(),)
+            )
+            try:
                 futures = {pool.submit(run_one, *args(j)): j for j in todo}
-                try:
-                    for fut in as_completed(futures):
-                        try:
-                            out = fut.result()
-                        except USER_ERRORS as err:
-                            raise _naming_the_run(err, noun, futures[fut]) from None
-                        finish(out)
-                        bar.update()
-                except BaseException:
-                    for fut in futures:
-                        fut.cancel()
-                    raise
+                for fut in as_completed(futures):
+                    try:
+                        out = fut.result()
+                    except USER_ERRORS as err:
+                        raise _naming_the_run(err, noun, futures[fut]) from None
+                    finish(out)
+                    bar.update()
+            except BaseException:
+                _stop_workers(pool)  # do not wait for the runs in flight
+                raise
+            pool.shutdown(wait=True)
     finally:
         bar.close()
     return Batch(
@@ -217,6 +300,7 @@ def run_jobs(
         loaded=loaded,
         workers=n_workers,
         seconds=time.perf_counter() - t0,
+        rerun_parts=dict(store.problems) if store is not None else {},
     )
 
 

@@ -113,9 +113,16 @@ def gather_sweep(sweep_dir: Path) -> Sweep:
         if not ts_file.exists() or not sum_file.exists():
             skipped[job.name] = "timeseries.parquet or summary.csv is missing"
             continue
-        ov = job_overrides(job)
-        ts = pd.read_parquet(ts_file)
-        summary = pd.read_csv(sum_file)
+        try:
+            ov = job_overrides(job)
+            ts = pd.read_parquet(ts_file)
+            summary = pd.read_csv(sum_file)
+        except Exception as err:  # a damaged job folder is left out, with the reason
+            skipped[job.name] = f"unreadable ({type(err).__name__}: {str(err)[:160]})"
+            continue
+        if ts.empty:
+            skipped[job.name] = "timeseries.parquet has no rows"
+            continue
         if not {"metric", "value"} <= set(summary.columns):
             skipped[job.name] = "summary.csv is not a single run's (no metric/value columns)"
             continue

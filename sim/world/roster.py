@@ -44,6 +44,10 @@ REQUIRED = ["cadre_id", "birth", "sex", "unit", "post"]
 OPTIONAL = ["home_district", "entry", "post_since", "rank_since", "competence", "head_terms"]
 COLUMNS = REQUIRED + OPTIONAL
 MIN_AGE_MONTHS = 16 * 12  # nobody younger is on a roster (estimate: a loose floor; civil servants are recruited from 18, Law on Cadres and Civil Servants 2008 art. 36)
+DEFAULT_ENTRY_AGE_MONTHS = 23 * 12  # entry when the roster gives none (estimate: graduates enter around 22-23)
+# consecutive terms in one head post: a term is 5 years (Regulation 105-QĐ/TW, 2017), so
+# more than 10 (50 years in one post) cannot happen within a working life
+MAX_HEAD_TERMS = 10
 
 
 @dataclass
@@ -164,10 +168,15 @@ def population_frame(pop: Population, org: Org) -> pd.DataFrame:
     )
 
 
-def load_roster(path: str | Path, org: Org, cfg: SimConfig, rng: np.random.Generator) -> Population:
+def load_roster(
+    path: str | Path, org: Org, cfg: SimConfig, rng: np.random.Generator, lines: list[int] | None = None
+) -> Population:
     """Read and check a roster CSV; map each row to a free post of its unit and kind.
 
     Raises :class:`InputError` naming the file, line (1 = header) and column.
+    ``lines``: the physical line each data record starts on (a quoted field may span
+    lines; ``sim.world.roster_checks.check_roster_file`` finds them); by default record
+    ``i`` is taken to be on line ``i + 2``.
     """
     path = Path(path)
     name = str(path)
@@ -199,7 +208,7 @@ def load_roster(path: str | Path, org: Org, cfg: SimConfig, rng: np.random.Gener
 
     start = cfg.start_index
     n = len(df)
-    line_of = np.arange(n) + 2  # header is line 1
+    line_of = np.asarray(lines) if lines is not None and len(lines) == n else np.arange(n) + 2  # header is line 1
 
     def bad(i: int, col: str, msg: str) -> InputError:
         return InputError(msg, file=name, line=int(line_of[i]), column=col)
@@ -222,6 +231,8 @@ def load_roster(path: str | Path, org: Org, cfg: SimConfig, rng: np.random.Gener
             if not v and default is not None:
                 out[i] = default[i]
                 continue
+            if not v.isascii():
+                raise bad(i, col, f"'{v}' is not a month in the form YYYY-MM (write it with the digits 0-9)")
             try:
                 out[i] = parse_month(v)
             except ValueError as err:
@@ -283,7 +294,8 @@ def load_roster(path: str | Path, org: Org, cfg: SimConfig, rng: np.random.Gener
                 raise bad(i, "home_district", f"unknown district '{v}'; valid: {', '.join(org.district_codes)}")
     else:
         home = np.where(area > 0, area, 1 + rng.integers(0, max(n_d, 1), n))
-    entry = months("entry", birth + 23 * 12)
+    # the default entry (age 23) is never after the start: a younger cadre entered by then
+    entry = months("entry", np.minimum(birth + DEFAULT_ENTRY_AGE_MONTHS, start))
     post_since = months("post_since", np.full(n, start, np.int64))
     rank_since = months("rank_since", post_since.copy())
     for col, arr in (("entry", entry), ("post_since", post_since), ("rank_since", rank_since)):
@@ -296,6 +308,8 @@ def load_roster(path: str | Path, org: Org, cfg: SimConfig, rng: np.random.Gener
         for i, v in enumerate(df["competence"].str.strip()):
             if v:
                 try:
+                    if not v.isascii() or "_" in v:
+                        raise ValueError(v)
                     competence[i] = float(v)
                 except ValueError:
                     raise bad(i, "competence", f"'{v}' is not a number") from None
@@ -305,8 +319,10 @@ def load_roster(path: str | Path, org: Org, cfg: SimConfig, rng: np.random.Gener
     if "head_terms" in df.columns:
         for i, v in enumerate(df["head_terms"].str.strip()):
             if v:
-                if not v.isdigit():
+                if not (v.isascii() and v.isdigit()):
                     raise bad(i, "head_terms", f"'{v}' is not a whole number >= 0")
+                if int(v) > MAX_HEAD_TERMS:
+                    raise bad(i, "head_terms", f"head_terms {v} is more than {MAX_HEAD_TERMS} consecutive 5-year terms in one post")
                 head_terms[i] = int(v)
     return Population(
         cadre_id=ids.to_numpy(dtype=object),

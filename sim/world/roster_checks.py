@@ -22,6 +22,11 @@ from sim.params.checks import repeated
 from sim.world.roster import MIN_AGE_MONTHS as MIN_ENTRY_AGE_MONTHS
 from sim.world.roster import load_roster
 
+# latent competence is on a standard-normal scale (mean 0, sd 1, plus 0.25 sd per rank in
+# the synthetic roster): a value beyond 10 sd is not a plausible score (a raw test score
+# or a misplaced column, more likely)
+COMPETENCE_RANGE = (-10.0, 10.0)
+
 
 # --------------------------------------------------------------------------- roster
 @dataclass
@@ -122,6 +127,16 @@ def check_population(pop, path: str | Path, org, text: RosterText | None = None)
     if len(bad):
         i = int(bad[0])
         raise fail(i, "competence", f"competence {pop.competence[i]} is not a finite number")
+    lo, hi = COMPETENCE_RANGE
+    bad = np.flatnonzero(((pop.competence < lo) | (pop.competence > hi)) & given("competence"))
+    if len(bad):
+        i = int(bad[0])
+        raise fail(
+            i,
+            "competence",
+            f"competence {pop.competence[i]:g} is outside {lo:g}..{hi:g}: latent competence is on a standard-normal "
+            "scale (sd 1), so this is not a plausible score",
+        )
     g_entry, g_post, g_rank = given("entry"), given("post_since"), given("rank_since")
     # (defaults: entry = birth + 23 years, post_since = start, rank_since = post_since)
     checks = (
@@ -154,9 +169,9 @@ def load_roster_checked(path, org, cfg, rng):
     Use in ``CadreModel.__init__`` in place of ``load_roster``; same arguments and result.
     """
     text = check_roster_file(path)
-    pop = load_roster(path, org, cfg, rng)
+    pop = load_roster(path, org, cfg, rng, lines=text.lines if text is not None else None)
     check_population(pop, path, org, text)
     return pop
 
 
-__all__ = ["RosterText", "check_population", "check_roster_file", "load_roster_checked"]
+__all__ = ["COMPETENCE_RANGE", "RosterText", "check_population", "check_roster_file", "load_roster_checked"]

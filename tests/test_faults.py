@@ -449,12 +449,34 @@ RANDOM_TWICE = (
 )
 
 
-def test_a_scenario_valid_for_some_seeds_only_is_refused_before_the_comparison(in_process, roster_file):
+def test_a_scenario_valid_for_some_seeds_only_is_refused_before_the_comparison(in_process, roster_file, tmp_path):
     # seed 0 picks two districts other than QP and TB; seed 1 picks one of them
     single = in_process("experiments.run", END, f"roster={roster_file}", RANDOM_TWICE, "seed=0")
     assert single.code == 0, single.stderr
-    p = in_process("experiments.compare", "scenarios=[baseline]", "replications=3", END, f"roster={roster_file}", "workers=1", RANDOM_TWICE)
-    assert_user_error(p, "scenario baseline (replicate 1, seed 1: the districts it picks at random depend on the seed)", "has no units left at 2019-02")
+    # a comparison takes its scenarios from files (scenario.* overrides are refused there)
+    folder = tmp_path / "my_scenarios"
+    (folder / "scenario").mkdir(parents=True)
+    (folder / "scenario" / "random_twice.yaml").write_text(
+        "name: random_twice\n"
+        "description: two random districts abolished, then two named ones\n"
+        "source: test\n"
+        "actions:\n"
+        "  - {kind: abolish_level, month: '2019-01', level: district, districts: 2}\n"
+        "  - {kind: abolish_level, month: '2019-02', level: district, districts: [QP, TB]}\n",
+        encoding="utf-8",
+    )
+    p = in_process(
+        "experiments.compare",
+        "scenarios=[baseline,random_twice]",
+        f"hydra.searchpath=[file://{folder}]",
+        "replications=3",
+        END,
+        f"roster={roster_file}",
+        "workers=1",
+    )
+    assert_user_error(
+        p, "scenario random_twice (replicate 1, seed 1: the districts it picks at random depend on the seed)", "has no units left at 2019-02"
+    )
     assert not list((p.run_dir / "parts").glob("*.parquet"))  # nothing was run
 
 

@@ -53,7 +53,7 @@ def test_decree_135_women(birth, expected):
 
 
 def test_brief_example_man_born_october_1961():
-    # BRIEF §3: reaches 60y3m in 1/2022, so the 2022 age (60y6m) applies: end of 4/2022
+    # Decree 135/2020 Appendix I: reaches 60y3m in 1/2022, so the 2022 age (60y6m) applies: end of 4/2022
     assert retirement_month(1961, 10, "M") == (2022, 4)
     assert statutory_age_months(2022, "M") == 60 * 12 + 6
 

@@ -1,7 +1,7 @@
 """Party congresses: who may be elected to a Party committee, and who is.
 
 Source: Directive 35-CT/TW (30 May 2019) on Party congresses at all levels towards the
-13th National Congress (BRIEF §4):
+13th National Congress:
 
 * **age rule**: a first-time committee member needs a full term (60 months) of working
   age left at the start of the congress; a re-elected member at least half a term

@@ -1,6 +1,6 @@
 """Early retirement for restructuring: eligibility, take-up and the one-off payment.
 
-Regimes (BRIEF §5):
+Regimes:
 
 * ``decree_108`` — Decree 108/2014 as amended by Decree 113/2018 (2018–2024): men 55–58
   and women 50–53 with >= 20 years of insurance, i.e. 2 to 5 years before the statutory

@@ -1,6 +1,6 @@
 """The succession pool (quy hoạch): who is designated for which post.
 
-Source: Regulation 50-QĐ/TW (2021) on cadre planning (BRIEF §3):
+Source: Regulation 50-QĐ/TW (2021) on cadre planning:
 
 * at most **3 candidates per post** (``per_post_max``);
 * one person in the pool for at most **3 posts** at one level (``posts_per_person_max``);

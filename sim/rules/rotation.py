@@ -1,6 +1,6 @@
 """Rotation (luân chuyển), the non-local rule and the two-term limit.
 
-Sources (BRIEF §3):
+Sources:
 
 * Regulation 98-QĐ/TW (7 Oct 2017) on cadre rotation: rotation serves (a) training of
   succession-pool cadres, who must have at least 10 years (two terms) of service left,

@@ -264,7 +264,12 @@ def run_jobs(
     def args(j: Job) -> tuple:
         return (blobs[j.label], j.label, j.replicate, j.seed, keep_timeseries, label_column)
 
-    bar = tqdm(total=len(jobs), initial=loaded, desc=desc, file=sys.stderr, disable=not progress, unit="run")
+    # in a terminal the bar redraws often; into a log file (no terminal) it is written
+    # at most every 30 s, so a long job leaves a few updates, not thousands
+    interval = 0.1 if sys.stderr.isatty() else 30.0
+    bar = tqdm(
+        total=len(jobs), initial=loaded, desc=desc, file=sys.stderr, disable=not progress, unit="run", mininterval=interval
+    )
     try:
         if n_workers == 1:
             for j in todo:

@@ -10,7 +10,6 @@ wherever they do not really differ (common random numbers). No global ``random``
 
 from __future__ import annotations
 
-import math
 import statistics
 import zlib
 from collections.abc import Callable
@@ -188,10 +187,6 @@ class KeyedDraws:
             x = mix64(((key + salt * _SALT) & _M64) ^ base)
             out.append(((x >> 11) + 0.5) * _UNIT)
         return out
-
-    def exponential1(self, key: int, salt: int = 0) -> float:
-        """A unit-rate exponential draw for one key."""
-        return -math.log(self.uniform1(key, salt))
 
     def smallest(self, keys, salt: int = 0) -> int:
         """Position of the key with the smallest draw: a choice among ``keys`` that

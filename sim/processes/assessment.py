@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.engine.streams import YEAR_PERIOD, KeyedDraws
 from sim.processes.base import Process
 
 
@@ -32,17 +31,13 @@ class Assessment(Process):
 
     def setup(self) -> None:
         self.people = self.model.people
-        self._draws: KeyedDraws | None = None
 
     def noise(self, cadres: np.ndarray, m: int) -> np.ndarray:
         """The standard-normal assessment noise of ``cadres`` in the year of month m."""
         people, year = self.people, m // 12
         stale = people.assessed_year[cadres] != year
         if stale.any():
-            d = self._draws
-            if d is None or d.period != YEAR_PERIOD + year:
-                d = self._draws = KeyedDraws(self.model.seed, self.stream, YEAR_PERIOD + year)
             s = cadres[stale]
-            people.assessment_z[s] = d.normal(people.key[s])
+            people.assessment_z[s] = self.model.streams.keyed(self.stream, per="year").normal(people.key[s])
             people.assessed_year[s] = year
         return people.assessment_z[cadres]

@@ -22,7 +22,7 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig
 
 from experiments._cli import run_cli
-from sim.output.comparison import closing_lines
+from sim.output.comparison_report import closing_lines
 from sim.params.compose import comparison_overrides, to_sim_config
 from sim.studies.compare import scenario_overrides, write_comparison
 

@@ -16,7 +16,8 @@ from hydra.core.hydra_config import HydraConfig
 from omegaconf import DictConfig, OmegaConf
 
 from experiments._cli import run_cli
-from sim.output.comparison import load_report_data, select, write_report_files
+from sim.output.comparison import load_report_data, select
+from sim.output.comparison_report import write_report_files
 from sim.params.schema_report import ReportJob
 
 

@@ -18,7 +18,8 @@ from clitools import plain_env, run_in_process
 from scipy import stats
 
 import sim
-from sim.output.comparison import Comparison, comparison_figures
+from sim.output.comparison import Comparison
+from sim.output.comparison_report import comparison_figures
 from sim.output.result import month_range
 from sim.studies.benchmark import time_comparison
 from sim.studies.compare import replicate_seeds, scenario_configs, scenario_overrides, summarise_comparison

@@ -45,9 +45,9 @@ END = "end=2019-06"  # after the merger of merge_offices (2019-05)
 @pytest.fixture(autouse=True)
 def no_figures(monkeypatch):
     """Figures are not what these tests are about, and they are most of a run's time."""
-    from sim.output import comparison, report
+    from sim.output import comparison_report, report
 
-    monkeypatch.setattr(comparison, "comparison_figures", lambda *a, **k: [])
+    monkeypatch.setattr(comparison_report, "report_figures", lambda *a, **k: [])
     monkeypatch.setattr(report, "single_run_figures", lambda *a, **k: [])
 
 
@@ -85,12 +85,12 @@ def complete_dir(tmp_path_factory, roster_file):
     """A complete comparison (2 scenarios x 2 replicates) on the small roster."""
     from clitools import run_in_process
 
-    from sim.output import comparison
+    from sim.output import comparison_report
 
     out = tmp_path_factory.mktemp("complete") / "cmp"
     with pytest.MonkeyPatch.context() as mp:
         mp.delenv("CADRESIM_TRACEBACK", raising=False)
-        mp.setattr(comparison, "comparison_figures", lambda *a, **k: [])
+        mp.setattr(comparison_report, "report_figures", lambda *a, **k: [])
         p = run_in_process(mp, "experiments.compare", *compare_args(roster_file), run_dir=out)
     assert p.code == 0, p.stderr
     return out

@@ -29,7 +29,7 @@ def test_importing_the_plots_and_writers_does_not_touch_the_backend():
         import sys
         import matplotlib
         import sim.plots.style, sim.plots.run, sim.plots.pipeline, sim.plots.comparison
-        import sim.output.report, sim.output.comparison, sim.output.study_reports
+        import sim.output.report, sim.output.comparison, sim.output.comparison_report, sim.output.study_reports
         import sim.studies.compare, sim.studies.sensitivity, sim.studies.sweep, sim.studies.benchmark
         assert matplotlib.rcParams._get_backend_or_none() is None, matplotlib.rcParams._get_backend_or_none()
         assert "matplotlib.pyplot" not in sys.modules

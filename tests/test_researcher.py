@@ -15,7 +15,8 @@ from clitools import assert_user_error, cli, run_in_process
 
 import sim
 from sim.core.errors import ConfigError
-from sim.output.comparison import ReportData, fmt_value, what_it_shows
+from sim.output.comparison import ReportData
+from sim.output.comparison_report import fmt_value, what_it_shows
 
 SHORT = "end=2021-12"  # four yearly rotation waves (Oct 2018 .. Oct 2021)
 
@@ -197,7 +198,7 @@ def test_shares_are_percent_and_differences_percentage_points():
 
 
 def test_the_report_says_which_policy_overrides_apply_to_all_and_which_a_scenario_keeps():
-    from sim.output.comparison import policy_section
+    from sim.output.comparison_report import policy_section
 
     rows = [("baseline", "headcount_end", 2, 1, 1, 1, "baseline", 0, 0, 0), ("rot", "headcount_end", 2, 1, 1, 1, "baseline", 0, 0, 0)]
     meta = {

@@ -25,8 +25,6 @@ from sim.params.schema_policy import (
     CongressSpec,
     ExitSpec,
     NonLocalSpec,
-    PayrollCut,
-    PayrollSpec,
     PolicyConfig,
     PoolSpec,
     RecruitmentSpec,
@@ -34,12 +32,11 @@ from sim.params.schema_policy import (
     SelectionSpec,
     SeniorExtensionSpec,
     TermLimitSpec,
-    TransitionSpec,
     VacancySpec,
-    WageSpec,
 )
 from sim.params.schema_report import ReportJob, ReportSpec
 from sim.params.schema_scenario import ACTION_KINDS, ActionSpec, ScenarioConfig
+from sim.params.schema_staffing import PayrollCut, PayrollSpec, TransitionSpec, WageSpec
 from sim.params.schema_studies import BenchmarkSpec, ParamRange, SensitivitySpec, SweepSpec
 from sim.params.search import shipped_scenarios
 
@@ -88,7 +85,9 @@ class SimConfig:
 
     def __post_init__(self) -> None:
         if isinstance(self.seed, bool) or not 0 <= self.seed <= SEED_MAX:
-            raise ConfigError(f"seed = {self.seed} must be a whole number in 0..{SEED_MAX} (2**63 - 1; seeds are stored as int64)")
+            raise ConfigError(
+                f"seed = {self.seed} must be a whole number in 0..{SEED_MAX} (2**63 - 1; seeds are stored as int64)"
+            )
         try:
             s, e = parse_month(self.start), parse_month(self.end)
         except ValueError as err:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sim.core.calendar import parse_month
 from sim.core.errors import ConfigError
 from sim.core.vocabulary import N_RANKS
 from sim.params.declare import MONTH, NONNEG, PROBABILITY, check_declared, par, section
+from sim.params.schema_staffing import PayrollSpec, TransitionSpec, WageSpec
 from sim.rules import pool as pool_rules
 from sim.rules import retirement as retirement_rules
 from sim.rules import rotation as rotation_rules
@@ -410,156 +410,6 @@ class CongressSpec:
 
 
 @dataclass
-class TransitionSpec:
-    """What happens to leaders left above quota by a restructuring action: kept without
-    replacement until a deadline, then transferred, then offered early retirement."""
-
-    deadline_policy: bool = par(
-        True,
-        doc="at the deadline, transfer surplus leaders, then offer early retirement",
-        source="Thái Bình's 2019 office merger (surplus deputies kept until end-2020); Conclusions 186/187 (2025): within 5 years",
-    )
-    default_deadline_months: int = par(
-        24,
-        unit="months",
-        check=NONNEG,
-        doc="deadline after the action when the action names none",
-        source="estimate (Thái Bình's 2019 office merger allowed about 19 months)",
-    )
-    legal_deputies_province: int = par(
-        3, unit="deputies per unit", check=NONNEG, source="Decree 107/2020: on average 3 per department"
-    )
-    legal_deputies_district: int = par(
-        2, unit="deputies per unit", check=NONNEG, source="Decree 108/2020: on average 2 per district division"
-    )
-    extra_deputies_per_extra_body: int = par(
-        1,
-        unit="deputies per merged body",
-        check=NONNEG,
-        source="Conclusions 186/187 (2025): +1 deputy when 2 bodies merge, +2 when 3 do",
-    )
-    takeup_decree_108: float = par(
-        0.3,
-        unit="probability",
-        check=PROBABILITY,
-        doc="an eligible surplus leader takes early retirement (2018-2024 regime)",
-        source="estimate: take-up is not published (Decree 108/2014 as amended by Decree 113/2018)",
-    )
-    takeup_decree_178: float = par(
-        0.6,
-        unit="probability",
-        check=PROBABILITY,
-        doc="the same under the 2025 regime",
-        source="estimate: Decree 178/2024 pays more (43,207 people had left nationally by 30 Jun 2025, news.laodong.vn)",
-    )
-    takeup_decay_years: float = par(
-        5.0, unit="years", doc="take-up falls as exp(-years given up / this)", source="estimate"
-    )
-    decree_178_from: str = par(
-        "2025-01",
-        unit="month (YYYY-MM)",
-        doc="first month of the 2025 regime",
-        source="Decree 178/2024: in force from 1 Jan 2025",
-    )
-    to_province_share: float = par(
-        0.3,
-        unit="share",
-        check=PROBABILITY,
-        doc="abolished district level: share of reassignments sought at the province",
-        source="estimate",
-    )
-    reappoint_on_merge: bool = par(
-        False,
-        doc="leaders kept in a merged unit are appointed anew: their appointment term and consecutive-term count "
-        "restart (time towards promotion is time at the rank and is kept either way, Regulation 80-QĐ/TW)",
-        source="modelling choice; Regulation 80-QĐ/TW (2022) treats the move as one to an equivalent post",
-    )
-
-    def __post_init__(self) -> None:
-        check_declared(self, "policy.transition")
-        if self.takeup_decay_years <= 0:
-            raise ConfigError("policy.transition.takeup_decay_years must be > 0")
-        try:
-            parse_month(self.decree_178_from)
-        except ValueError as err:
-            raise ConfigError(f"policy.transition.decree_178_from: {err}") from None
-
-
-@dataclass
-class PayrollCut:
-    """One dated cut of the staff payroll."""
-
-    start: str = par("???", unit="month (YYYY-MM)", doc="first month of the cut")
-    end: str = par("???", unit="month (YYYY-MM)", doc="the cut is reached linearly by this month")
-    share: float = par(0.05, unit="share of the staff posts at the start", check=PROBABILITY, doc="posts to abolish")
-    source: str = par("", doc="the text that sets the cut")
-
-    def __post_init__(self) -> None:
-        check_declared(self, "policy.payroll.cuts[]")
-        try:
-            if parse_month(self.start) >= parse_month(self.end):
-                raise ConfigError(f"policy.payroll cut {self.start}..{self.end}: start must be before end")
-        except ValueError as err:
-            raise ConfigError(f"policy.payroll.cuts: {err}") from None
-
-
-@dataclass
-class PayrollSpec:
-    """Replacement policy: vacated staff (specialist) posts are abolished until the cut is reached."""
-
-    enabled: bool = par(True, source="Resolution 39-NQ/TW (2015); Conclusion 40-KL/TW (2022)")
-    cuts: list[PayrollCut] = par([], doc="the dated cuts (configs/policy/default.yaml lists those of 2018-2026)")
-
-
-@dataclass
-class WageSpec:
-    """Monthly pay in units of the base salary (lương cơ sở)."""
-
-    coefficient_by_rank: list[float] = par(
-        [3.66, 4.74, 5.08, 5.76, 6.44, 7.28, 7.64],
-        unit="multiples of the base salary",
-        per_rank=True,
-        doc="salary coefficient (hệ số lương)",
-        source=(
-            "Decree 204/2004 scales: rank 0 the mid-point of specialist 2.34-4.98; ranks 1-2 principal specialist "
-            "4.40-6.78 (lower and middle steps); ranks 3-6 principal/senior 6.20-8.00 (estimate of the typical step)"
-        ),
-    )
-    allowance_by_rank: list[float] = par(
-        [0.0, 0.2, 0.3, 0.7, 0.9, 1.25, 1.3],
-        unit="multiples of the base salary",
-        per_rank=True,
-        doc="leadership allowance",
-        source=(
-            "Decision 128-QĐ/TW; Decree 204/2004: district division deputy 0.2, division head 0.3-0.4, deputy "
-            "director 0.7, director 0.9, deputy provincial secretary 1.25, top leaders 1.3 (ranks 1-4: low confidence)"
-        ),
-    )
-    base_salary_vnd: list[float] = par(
-        [1.39e6, 1.49e6, 1.80e6, 2.34e6], unit="VND per month", source="Decrees 72/2018, 38/2019, 24/2023, 73/2024"
-    )
-    base_salary_from: list[str] = par(
-        ["2018-07", "2019-07", "2023-07", "2024-07"],
-        unit="months (YYYY-MM)",
-        check=MONTH,
-        doc="when each base salary takes effect",
-        source="Decrees 72/2018, 38/2019, 24/2023, 73/2024",
-    )
-
-    def __post_init__(self) -> None:
-        check_declared(self, "policy.wage")
-        if len(self.base_salary_vnd) != len(self.base_salary_from) or not self.base_salary_vnd:
-            raise ConfigError("policy.wage: base_salary_vnd and base_salary_from must be non-empty and of equal length")
-        for i, v in enumerate(self.base_salary_vnd):
-            if v <= 0:
-                raise ConfigError(f"policy.wage.base_salary_vnd[{i}] = {v} must be > 0")
-        for name in ("coefficient_by_rank", "allowance_by_rank"):
-            for i, v in enumerate(getattr(self, name)):
-                if v < 0:
-                    raise ConfigError(f"policy.wage.{name}[{i}] = {v} must be >= 0")
-
-
-@dataclass
 class PolicyConfig:
     """The cadre policy: each section is one part of the law or of its practice."""
 
@@ -593,8 +443,6 @@ __all__ = [
     "CongressSpec",
     "ExitSpec",
     "NonLocalSpec",
-    "PayrollCut",
-    "PayrollSpec",
     "PolicyConfig",
     "PoolSpec",
     "RecruitmentSpec",
@@ -602,7 +450,5 @@ __all__ = [
     "SelectionSpec",
     "SeniorExtensionSpec",
     "TermLimitSpec",
-    "TransitionSpec",
     "VacancySpec",
-    "WageSpec",
 ]

@@ -18,7 +18,7 @@ independent runs (``sim.studies.stats``).
 every part whose key still matches and runs only the rest.
 
 A comparison is a list of jobs (scenario x replicate) for the study runner
-(``sim.studies.runner``); its tables are written by ``sim.output.comparison``.
+(``sim.studies.runner``); its tables are written by ``sim.output.comparison_report``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ import pandas as pd
 from sim.api import load_config
 from sim.core.errors import USER_ERRORS, ConfigError, describe_os_error
 from sim.engine.streams import stream_at
-from sim.output.comparison import Comparison, compare_command, comparison_figures, write_comparison_files
+from sim.output.comparison import Comparison, compare_command
+from sim.output.comparison_report import comparison_figures, write_comparison_files
 from sim.output.run_folder import RunFolder, config_hash, file_sha256, input_hashes
 from sim.params.schema import SimConfig
 from sim.restructuring import plan

@@ -63,7 +63,7 @@ def _check_posts_and_holders(model) -> None:
         raise InvariantError("a post is held by someone who has left")
     if np.any(~org.post_active[: org.n_posts][holders >= 0]):
         raise InvariantError("an abolished post still has a holder")
-    late = act[model.people.ret[act] < m]
+    late = act[model.people.ret[act] < done]  # they work their retirement month (Decree 135/2020 art. 3)
     if len(late):
         raise InvariantError(f"{len(late)} cadres still serve after their retirement month (month {done})")
     if model.personnel.headcount != len(act):

@@ -34,16 +34,25 @@ def test_invariants_hold_every_month_full_horizon(base_cfg):
 def test_nobody_serves_past_the_retirement_month(short_cfg):
     model = CadreModel(short_cfg)
     retiring = {}
+    n_working = n_stayed = 0
     while model.running:
         m = model.month
-        due = np.flatnonzero(model.people.active[: model.people.n] & (model.people.ret[: model.people.n] == m))
+        due = np.flatnonzero(model.people.active[: model.people.n] & (model.people.ret[: model.people.n] == m - 1))
+        working = np.flatnonzero(model.people.active[: model.people.n] & (model.people.ret[: model.people.n] == m))
         retiring[m] = due
         model.step()
-        assert not model.people.active[due].any(), "someone due to retire this month is still active"
+        # the retirement month is worked (Decree 135/2020 art. 3); the cadre leaves at the start of the next
+        assert not model.people.active[due].any(), "someone whose retirement month has passed is still active"
+        n_working += len(working)
+        n_stayed += int(model.people.active[working].sum())
     assert sum(len(v) for v in retiring.values()) > 0
+    # only the other exits (about 1 % a year) take anyone out in the retirement month itself
+    assert n_working > 50 and n_stayed >= 0.97 * n_working, (n_stayed, n_working)
 
 
-def test_retirement_events_fall_in_the_statutory_month(short_cfg):
+def test_retirement_events_fall_in_the_month_after_the_statutory_month(short_cfg):
+    """Decree 135/2020 art. 3: retirement takes effect at the end of the month the age is
+    reached; the pension runs from the 1st of the next, the month the event is dated."""
     res = sim.simulate(short_cfg)
     model = CadreModel(short_cfg)
     ret = dict(zip(model.people.cadre_ids, model.people.ret[: model.people.n]))
@@ -51,7 +60,7 @@ def test_retirement_events_fall_in_the_statutory_month(short_cfg):
     assert len(rows) > 10
     for cid, month in zip(rows["cadre_id"], rows["month"]):
         if cid in ret:  # a starting cadre: retirement known at creation
-            assert sim.core.calendar.format_month(ret[cid]) == month
+            assert sim.core.calendar.format_month(ret[cid] + 1) == month
 
 
 def test_headcount_identity(base_cfg):

@@ -14,7 +14,7 @@ from sim.params.schema import ActionSpec
 from sim.rules import early_retirement
 
 EXIT_KINDS = {"retirement", "exit", "early_retirement", "to_commune"}
-SURPLUS_ENDS = {"surplus_placed", "kept_head", "kept_deputy", "promotion", "transfer"} | EXIT_KINDS
+SURPLUS_ENDS = {"surplus_placed", "stepped_down", "kept_head", "kept_deputy", "promotion", "transfer"} | EXIT_KINDS
 
 
 def run_checked(cfg) -> tuple[CadreModel, Result]:

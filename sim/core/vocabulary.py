@@ -60,6 +60,7 @@ class Event:
     SURPLUS = "surplus"
     SURPLUS_PLACED = "surplus_placed"
     STILL_SURPLUS = "still_surplus"
+    STEPPED_DOWN = "stepped_down"
     KEPT_HEAD = "kept_head"
     KEPT_DEPUTY = "kept_deputy"
     # the organisation (no cadre)
@@ -67,6 +68,7 @@ class Event:
     SPLIT = "split"
     CONCURRENT_HEAD = "concurrent_head"
     ABOLISH_LEVEL = "abolish_level"
+    DIVISIONS_CUT = "divisions_cut"
     POOL_REVIEW = "pool_review"
     DISTRICT_CONGRESS = "district_congress"
     PROVINCIAL_CONGRESS = "provincial_congress"

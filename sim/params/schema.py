@@ -23,6 +23,7 @@ from sim.params.schema_org import DistrictSpec, OrgConfig, PopulationSpec, UnitS
 from sim.params.schema_policy import (
     AppointmentSpec,
     CongressSpec,
+    ElectionSpec,
     ExitSpec,
     NonLocalSpec,
     PolicyConfig,
@@ -129,6 +130,7 @@ __all__ = [
     "AppointmentSpec",
     "BenchmarkSpec",
     "CongressSpec",
+    "ElectionSpec",
     "DistrictSpec",
     "EARLIEST_START",
     "ExitSpec",

@@ -57,6 +57,16 @@ class UnitSpec:
         "secretary, the People's Committee chair and the heads of police, inspection, court, procuracy, finance, "
         "tax and customs (the last five are outside this model, except inspection and finance)",
     )
+    term_cycle: str = par(
+        "appointment",
+        choices=("appointment", "congress", "election"),
+        doc="when its heads' and deputies' terms end: appointment, 5 years after each appointment; congress, at the "
+        "next Party congress of its level (policy.congress); election, at the next People's Council election "
+        "(policy.elections)",
+        source="Regulation 105-QĐ/TW (2017): appointed posts, 5-year terms from the appointment; Party Charter (2011) "
+        "art. 15: elected Party posts hold office for the congress's term; Law on the Organisation of Local "
+        "Government (2015): People's Council and Committee leaders are elected for the Council's term",
+    )
     psc_remit: bool = par(True, doc="the unit's leaders are managed by the provincial Standing Committee")
 
     def __post_init__(self) -> None:

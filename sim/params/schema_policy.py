@@ -18,7 +18,7 @@ from sim.rules import retirement as retirement_rules
 from sim.rules import rotation as rotation_rules
 from sim.rules import selection as selection_rules
 
-REG_50 = "Regulation 50-QĐ/TW (2021)"
+REG_50 = "Regulation 50-QĐ/TW (27 Dec 2021)"
 REG_98 = "Regulation 98-QĐ/TW (2017)"
 REG_105 = "Regulation 105-QĐ/TW (2017)"
 DIR_35 = "Directive 35-CT/TW (30 May 2019)"
@@ -214,9 +214,9 @@ class PoolSpec:
         doc="the pool is rebuilt at the start of each congress term (the months of policy.congress.province_months; later ones every policy.congress.period_years)",
         source=f"{DIR_35}; {DIR_45}",
     )
-    women_target: float = par(0.25, unit="share of the pool", check=PROBABILITY, source=f"{REG_50}: women >= 25 %")
+    women_target: float = par(0.25, unit="share of the pool", check=PROBABILITY, source=f"{REG_50}: women >= 25 %; for the pools of 2018-2021, before it, an assumption (the same target)")
     young_target: float = par(
-        0.15, unit="share of the pool", check=PROBABILITY, source=f"{REG_50}: under 40 >= 15 % (province, district)"
+        0.15, unit="share of the pool", check=PROBABILITY, source=f"{REG_50}: under 40 >= 15 % (province, district); for 2018-2021, before it, an assumption (the same target)"
     )
     young_age: int = par(
         40,
@@ -274,6 +274,20 @@ class RotationSpec:
         unit="years",
         doc="oldest age at rotation, women",
         source=f"{REG_98} art. 5: >= 10 years (2 terms) of service left",
+    )
+    reg65_from: str = par(
+        "2022-04",
+        unit="month (YYYY-MM)",
+        check=MONTH,
+        doc="from this month training rotations need min_months_left_reg65 of service left instead of the age limits",
+        source="Regulation 65-QĐ/TW, signed 28 Apr 2022, in force on signing (art. 5)",
+    )
+    min_months_left_reg65: int = par(
+        120,
+        unit="months",
+        check=NONNEG,
+        doc="service left to the statutory retirement month needed for a training rotation from reg65_from",
+        source="Regulation 65-QĐ/TW (2022) art. 5: at least 10 years of service left",
     )
     min_months_left_other: int = par(
         60,
@@ -410,6 +424,29 @@ class CongressSpec:
 
 
 @dataclass
+class ElectionSpec:
+    """People's Council elections, whose term People's Council and Committee leaders serve."""
+
+    months: list[str] = par(
+        ["2021-05"],
+        unit="months (YYYY-MM)",
+        check=MONTH,
+        doc="the elections known; later ones follow every period_years",
+        source="National Assembly Resolution 133/2020/QH14: election day 23 May 2021 (terms 2021-2026)",
+    )
+    period_years: int = par(
+        5,
+        unit="years",
+        check=NONNEG,
+        doc="years between elections after the last month listed (0: only the months listed)",
+        source="Law on the Organisation of Local Government (2015): the People's Council's term is five years",
+    )
+
+    def __post_init__(self) -> None:
+        check_declared(self, "policy.elections")
+
+
+@dataclass
 class PolicyConfig:
     """The cadre policy: each section is one part of the law or of its practice."""
 
@@ -430,6 +467,7 @@ class PolicyConfig:
     non_local: NonLocalSpec = section(NonLocalSpec)
     term_limit: TermLimitSpec = section(TermLimitSpec)
     congress: CongressSpec = section(CongressSpec)
+    elections: ElectionSpec = section(ElectionSpec)
     transition: TransitionSpec = section(TransitionSpec)
     payroll: PayrollSpec = section(PayrollSpec)
     wage: WageSpec = section(WageSpec)
@@ -441,6 +479,7 @@ class PolicyConfig:
 __all__ = [
     "AppointmentSpec",
     "CongressSpec",
+    "ElectionSpec",
     "ExitSpec",
     "NonLocalSpec",
     "PolicyConfig",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.core.errors import ConfigError
-from sim.params.declare import NONNEG, check_declared, par
+from sim.params.declare import NONNEG, PROBABILITY, check_declared, par
 
 ACTION_KINDS = ("concurrent_head", "merge", "split", "abolish_level")
 ACTION_LEVELS = ("province", "district", "both")
@@ -35,6 +35,13 @@ class ActionSpec:
     new_name: str | None = par(None, doc="name of the merged unit")
     deputies: int | None = par(
         None, unit="persons", check=NONNEG, doc="deputy quota of the merged unit (default: legal + extra per body)"
+    )
+    divisions_cut: float | None = par(
+        None,
+        unit="share of the merged unit's divisions",
+        check=PROBABILITY,
+        doc="merge: share of the divisions consolidated away, their heads and deputies surplus "
+        "(default: policy.transition.divisions_cut_* for mergers from extra_deputies_from on, else 0)",
     )
     deadline: str | None = par(
         None, unit="month (YYYY-MM)", doc="by when surplus leaders must be cured (default: policy.transition)"

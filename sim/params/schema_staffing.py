@@ -42,6 +42,39 @@ class TransitionSpec:
         check=NONNEG,
         source="Conclusions 186/187 (2025): +1 deputy when 2 bodies merge, +2 when 3 do",
     )
+    extra_deputies_from: str = par(
+        "2025-01",
+        unit="month (YYYY-MM)",
+        check=MONTH,
+        doc="first month whose mergers get the extra deputies; earlier mergers (the 2019-20 pilots) get the legal "
+        "number only, their sitting excess kept until the deadline",
+        source="Conclusions 186/187 (2025) belong to the 2025 reorganisation; before it Decrees 107/2020 and "
+        "108/2020 set the averages with no extra (the first month, the start of 2025, is an estimate)",
+    )
+    divisions_cut_province: float = par(
+        0.279,
+        unit="share of the merged unit's divisions",
+        check=PROBABILITY,
+        doc="provincial mergers from extra_deputies_from on consolidate this share of their divisions when the action "
+        "gives no divisions_cut (earlier mergers: none)",
+        source="Thái Bình's 2025 reorganisation: 49 provincial divisions cut, -27.9 % (baodautu.vn)",
+    )
+    divisions_cut_district: float = par(
+        0.25,
+        unit="share of the merged unit's divisions",
+        check=PROBABILITY,
+        doc="the same for district mergers",
+        source="Thái Bình's 2025 reorganisation: 24 of 96 district People's Committee divisions cut, -25 % (baodautu.vn)",
+    )
+    after_deadline: str = par(
+        "step_down",
+        choices=("step_down", "keep"),
+        doc="a surplus leader neither transferred nor retired at the deadline: step_down takes a vacancy of a lower "
+        "rank in the same area (else anywhere), keeping the old allowance; keep leaves them surplus, retried every month",
+        source="Decree 178/2024 art. 11 as amended by Decree 67/2025 art. 1.11: a leader who steps down or takes a "
+        "lower post because of restructuring keeps the old allowance to the end of the term (at least 6 months); "
+        "applied to the 2019-20 pilots too (estimate)",
+    )
     takeup_decree_108: float = par(
         0.3,
         unit="probability",

@@ -1,7 +1,9 @@
 """Leaving the payroll: statutory retirement in the exact month, and other exits.
 
-* Retirement: the month in which the statutory age is reached (Labour Code 2019 art.
-  169; Decree 135/2020 arts. 3-4), or the extended age for senior leaders when
+* Retirement: at the end of the month in which the statutory age is reached (Labour
+  Code 2019 art. 169; Decree 135/2020 arts. 3-4: retirement takes effect at the end of
+  that month's last day, the pension from the 1st of the next), so the cadre works the
+  retirement month and leaves the payroll at the start of the next; or the extended age for senior leaders when
   ``policy.senior_extension`` is on (Decree 83/2022). Known when a cadre is created, so
   it is queued, not searched for.
 * Other exits (quits, deaths, moves out of the province): an annual hazard by age band
@@ -113,8 +115,8 @@ class Exits(Process):
 
     def month(self, m: int) -> None:
         people, remove = self.people, self.personnel.remove
-        for i in self.retirements.pop(m):
-            if people.active[i] and people.ret[i] == m:
+        for i in self.retirements.pop(m - 1):  # they worked their retirement month (Decree 135/2020 art. 3)
+            if people.active[i] and people.ret[i] == m - 1:
                 remove(i, Event.RETIREMENT, m)
         for i in self.others.pop(m):
             if people.active[i] and people.exit_month[i] == m:
@@ -152,7 +154,7 @@ class Exits(Process):
         if not len(act):
             return
         m = self.model.month  # checked after a step: the month just simulated is m - 1
-        late = act[people.ret[act] < m]
+        late = act[people.ret[act] < m - 1]
         if len(late):
             raise InvariantError(f"{len(late)} cadres still serve after their retirement month (month {m - 1})")
         birth, female = people.birth[act], people.female[act]

@@ -1,6 +1,7 @@
 """Rotation (luân chuyển, Regulation 98-QĐ/TW, 2017): each year in ``wave_month``,
 ``per_year`` pool members within the age limits (men <= 50, women <= 45 at rotation,
-art. 5) move for ``length_months`` (at least 3 years) to an equivalent post in another
+art. 5; from 28 Apr 2022, Regulation 65-QĐ/TW art. 5: at least 10 years of service
+left, whatever the age) move for ``length_months`` (at least 3 years) to an equivalent post in another
 area — a vacancy, else a swap with the holder, who is transferred into the rotator's
 post — then return to an equivalent post at home (higher only with a small
 probability), or stay where they are if none is vacant. Rotation experience counts in
@@ -14,6 +15,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from sim.core.calendar import parse_month
 from sim.core.vocabulary import NEVER, SPECIALIST, TOP_RANK, Event
 from sim.engine.phases import Phase
 from sim.engine.streams import pair_key
@@ -35,6 +37,7 @@ class Rotation(Process):
     def __init__(self, model):
         super().__init__(model)
         self.pars = model.policy.rotation
+        self.reg65_from = parse_month(self.pars.reg65_from)
         self.away: set[int] = set()  # cadres on rotation now
         self._returns: dict[int, list[int]] = defaultdict(list)  # month -> rotations ending
 
@@ -57,9 +60,14 @@ class Rotation(Process):
         cands = self.model.pool.members
         if len(cands):
             cands = cands[people.active[cands] & (people.rot_end[cands] == NEVER) & (people.post[cands] >= 0) & (people.rank[cands] >= 1)]
-            ok = rotation_rules.eligible_for_training_rotation(
-                m - people.birth[cands], people.female[cands], np.ones(len(cands), bool), rot.max_age_men, rot.max_age_women
-            )
+            if m >= self.reg65_from:
+                ok = rotation_rules.eligible_for_training_rotation_reg65(
+                    people.ret[cands] - m, np.ones(len(cands), bool), rot.min_months_left_reg65
+                )
+            else:
+                ok = rotation_rules.eligible_for_training_rotation(
+                    m - people.birth[cands], people.female[cands], np.ones(len(cands), bool), rot.max_age_men, rot.max_age_women
+                )
             cands = cands[ok]
         # keyed draws throughout: who goes first, which vacancy, which swap partner depend
         # on the cadres and posts involved, not on how many others there are

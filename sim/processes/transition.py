@@ -5,7 +5,9 @@ vacancy of their rank there (kept without replacement). At the action's deadline
 is transferred to a vacancy of equal rank (same area first), else offered early
 retirement under the regime in force (Decree 108/2014 as amended by 113/2018 until
 2024; Decree 178/2024 from 2025), with a take-up probability (``policy.transition``,
-estimate); whoever is left stays surplus, is retried for transfers every month and is
+estimate); whoever is left steps down to a vacancy of a lower rank keeping the old
+allowance (``after_deadline: step_down``, Decree 178/2024 art. 11) or, with
+``after_deadline: keep``, stays surplus, is retried for transfers every month and is
 reported. Cadres of an abolished unit are reassigned: a province vacancy of their rank,
 early retirement, or the commune level.
 """
@@ -181,6 +183,32 @@ class Transition(Process):
         for i in sorted(self.overdue):
             if self.deadline.get(i, NEVER) < m:
                 self._try_transfer(i, m)
+
+    def step_down_into(self, p: int, m: int) -> bool:
+        """After the deadline (``after_deadline: step_down``): a vacancy of a lower rank
+        in the area of overdue surplus leaders goes to the highest-ranked of them, who
+        keeps its pay, i.e. the old allowance (Decree 178/2024 art. 11, amended by Decree
+        67/2025; kept here until the next move, an estimate of "to the end of the term")."""
+        org, people = self.model.org, self.people
+        area, r = int(org.post_area[p]), int(org.post_rank[p])
+        units = org.units
+        best = None
+        for i in self.overdue:
+            ri = int(people.rank[i])
+            if ri > r and int(units[int(people.unit[i])].area) == area and (best is None or (ri, -i) > best[0]):
+                best = ((ri, -i), i)
+        if best is None:
+            return False
+        i = best[1]
+        pay = float(people.pay[i])
+        personnel = self.personnel
+        for f in personnel.on_release:
+            f(i)
+        personnel.leave_post(i)
+        personnel.take_post(i, p, m)
+        people.pay[i] = max(pay, float(people.pay[i]))
+        self.model.log.person(m, Event.STEPPED_DOWN, i)
+        return True
 
     def _try_transfer(self, i: int, m: int) -> bool:
         area = int(self.model.org.units[int(self.people.unit[i])].area)

@@ -66,6 +66,7 @@ class Vacancies(Process):
         move, flows = model.personnel.move, model.flows
         prob_by_kind = self.fill_probability
         cut_target = payroll.cut_target(m)
+        step_down = transition.pars.after_deadline == "step_down"
         for r in range(N_RANKS - 1, -1, -1):
             vac = self.indices.vacancies[r]
             if not vac:
@@ -78,6 +79,8 @@ class Vacancies(Process):
                     continue
                 if transition.unit_surplus and transition.place(p, m):
                     continue  # kept without replacement: a surplus leader takes the post
+                if step_down and transition.overdue and transition.step_down_into(p, m):
+                    continue  # past the deadline: a surplus leader of a higher rank steps down into it
                 if kind == SPECIALIST and payroll.abolished < cut_target:
                     payroll.abolish(p)
                     vac.discard(p)

@@ -5,8 +5,13 @@ scenario is planned and applies itself at its month.
   second unit's head post is removed (Conclusion 34-KL/TW pilot P1; P3 for the Mass
   Mobilisation board and the Fatherland Front).
 * ``merge`` — the selected units of an area become one unit: one head post, a deputy
-  quota (the legal number plus ``extra_deputies_per_extra_body`` per extra body), the
-  divisions and staff posts of all of them (pilots P2, P4, P5, P6).
+  quota, the divisions and staff posts of all of them (pilots P2, P4, P5, P6). The
+  quota is the legal number of the merger's period: the Decree 107/2020 and 108/2020
+  averages before ``policy.transition.extra_deputies_from``, plus
+  ``extra_deputies_per_extra_body`` per extra body from then on (Conclusions 186/187,
+  2025). A merger may consolidate a share of the divisions (``divisions_cut``; by
+  default only from the 2025 period on, at Thái Bình's 2025 shares); the division heads
+  and deputies left over become surplus like the leaders.
 * ``split`` — undo a merger: the original units come back with their own head and
   deputy posts, and their divisions and staff return to them.
 * ``abolish_level`` — every unit of the chosen districts is abolished (2025 reform);
@@ -18,10 +23,17 @@ Leaders left above quota become surplus leaders (sim/processes/transition.py).
 
 from __future__ import annotations
 
+from sim.core.calendar import parse_month
 from sim.core.vocabulary import DEPUTY, HEAD, PROVINCE_AREA, Event
 from sim.params.schema import ActionSpec, UnitSpec
 from sim.restructuring.base import Action, PairingAction, PlannedAction, PlanState, fail
-from sim.restructuring.edits import close_unit, move_staff_posts, restore_head_post, return_staff_posts
+from sim.restructuring.edits import close_unit, cut_divisions, move_staff_posts, restore_head_post, return_staff_posts
+
+
+def _common_cycle(units) -> str:
+    """The term cycle of a merged unit: the cycle its units share, else appointment."""
+    cycles = {u.spec.term_cycle if u.spec is not None else "appointment" for u in units}
+    return cycles.pop() if len(cycles) == 1 else "appointment"
 
 
 class Merge(PairingAction):
@@ -55,9 +67,11 @@ class Merge(PairingAction):
             units = [org.unit_by_id[u] for u in uids]
             area = units[0].area
             legal = tr.legal_deputies_province if area == PROVINCE_AREA else tr.legal_deputies_district
+            period_2025 = m >= parse_month(tr.extra_deputies_from)
             quota = pa.spec.deputies
             if quota is None:
-                quota = legal + tr.extra_deputies_per_extra_body * (len(units) - 1)
+                extra = tr.extra_deputies_per_extra_body if period_2025 else 0
+                quota = legal + extra * (len(units) - 1)
             spec = UnitSpec(
                 key=new_uid.split(".", 1)[1],
                 name=pa.spec.new_name or " + ".join(u.name for u in units),
@@ -71,6 +85,7 @@ class Merge(PairingAction):
                 head_key=any(org.post_key[p] for u in units for p in org.posts_of(u, HEAD)),
                 head_non_local=any(org.post_non_local[p] for u in units for p in org.posts_of(u, HEAD)),
                 head_term_limited=any(org.post_term_limited[p] for u in units for p in org.posts_of(u, HEAD)),
+                term_cycle=_common_cycle(units),
             )
             new = org.add_unit(spec, area, uid=new_uid, deputies=quota, merged_from=uids)
             for u in org.active_units():  # a unit headed by one of the merged units' heads
@@ -84,6 +99,11 @@ class Merge(PairingAction):
             for u in units:
                 move_staff_posts(model, u, new)
                 close_unit(model, u, m)
+            cut = pa.spec.divisions_cut
+            if cut is None:
+                cut = (tr.divisions_cut_province if area == PROVINCE_AREA else tr.divisions_cut_district) if period_2025 else 0.0
+            if cut > 0:
+                cut_divisions(model, new, cut, m, pa.deadline)
 
 
 class ConcurrentHead(PairingAction):

@@ -3,7 +3,7 @@ made of."""
 
 from __future__ import annotations
 
-from sim.core.vocabulary import DIVISION_HEAD, HEAD
+from sim.core.vocabulary import DIVISION_DEPUTY, DIVISION_HEAD, HEAD, Event
 from sim.world.org import Unit
 
 
@@ -61,3 +61,27 @@ def restore_head_post(model, unit: Unit) -> None:
     )
     unit.concurrent_with = None
     model.indices.vacancies[unit.head_rank].add(p)
+
+
+def cut_divisions(model, unit: Unit, share: float, m: int, deadline: int) -> None:
+    """Consolidate ``share`` of ``unit``'s divisions: that share (rounded) of its
+    division-head and of its division-deputy posts is abolished, vacant posts first,
+    then the most recently created; their holders become surplus in ``unit`` under the
+    transition policy (kept until the deadline)."""
+    org = model.org
+    vacancies = model.indices.vacancies
+    removed = 0
+    for kind in (DIVISION_HEAD, DIVISION_DEPUTY):
+        posts = org.posts_of(unit, kind)
+        n_cut = round(share * len(posts))
+        if not n_cut:
+            continue
+        for p in sorted(posts, key=lambda p: (org.post_holder[p] >= 0, -p))[:n_cut]:
+            h = int(org.post_holder[p])
+            if h >= 0:
+                model.transition.make_surplus(h, unit, m, deadline)
+            org.remove_post(p)
+            vacancies[int(org.post_rank[p])].discard(p)
+            removed += 1
+    if removed:
+        model.log.organisation(m, Event.DIVISIONS_CUT, unit.uid, f"{removed} division head and deputy posts abolished ({share:.0%})")

@@ -8,6 +8,8 @@ Sources:
   rule and the consecutive-term limit, for which **at least 5 years** left suffice.
   A rotation lasts at least 3 years; on return the cadre gets an **equivalent** post,
   a higher one only exceptionally.
+* Regulation 65-QĐ/TW (28 Apr 2022) art. 5 replaced the age limits: a training
+  rotation needs at least **10 years of service left** (men and women alike).
 * Regulation 98 (2017) and Regulation 65-QĐ/TW (2022): heads may not hold the same post
   in one locality for more than **two consecutive terms**; the **non-local** rule
   applies to district Party secretaries, district People's Committee chairs and the
@@ -48,6 +50,13 @@ def eligible_for_training_rotation(
     female = np.asarray(female, dtype=bool)
     limit = np.where(female, max_age_women, max_age_men)
     return np.asarray(in_pool, dtype=bool) & (age_years <= limit)
+
+
+def eligible_for_training_rotation_reg65(months_left: np.ndarray, in_pool: np.ndarray, min_months_left: int = 120) -> np.ndarray:
+    """Who may be rotated for training from 28 Apr 2022 (Regulation 65-QĐ/TW art. 5):
+    pool members with at least ``min_months_left`` months (10 years) of service left to
+    the statutory retirement month, whatever their age or sex."""
+    return np.asarray(in_pool, dtype=bool) & (np.asarray(months_left) >= min_months_left)
 
 
 def eligible_for_rule_move(months_left: np.ndarray, min_months_left: int = MIN_MONTHS_LEFT_RULE_MOVE) -> np.ndarray:

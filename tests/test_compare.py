@@ -105,7 +105,7 @@ def test_common_random_numbers_before_the_merger(compare_dir):
     assert units["diff_mean"] == units["diff_ci_low"] == units["diff_ci_high"] == -2
 
 
-def test_same_config_and_seeds_give_identical_tables(compare_dir, in_process, tmp_path):
+def test_same_config_and_seeds_give_identical_tables(compare_dir, in_process, tmp_path, no_figures):
     out = tmp_path / "b"
     p = in_process("experiments.compare", *SHORT, "workers=1", run_dir=out)  # other worker count, same tables
     assert p.code == 0, p.stderr
@@ -115,7 +115,7 @@ def test_same_config_and_seeds_give_identical_tables(compare_dir, in_process, tm
     assert (out / "summary.csv").read_text() == (compare_dir / "summary.csv").read_text()
 
 
-def test_rerun_into_the_same_folder_runs_only_what_is_missing(compare_dir, in_process, tmp_path):
+def test_rerun_into_the_same_folder_runs_only_what_is_missing(compare_dir, in_process, tmp_path, no_figures):
     out = tmp_path / "killed"
     args = [sys.executable, "-m", "experiments.compare", "scenarios=[baseline,merge_offices]", "replications=20",
             "end=2019-12", "workers=1", f"hydra.run.dir={out}"]  # fmt: skip

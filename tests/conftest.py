@@ -1,4 +1,6 @@
+import functools
 import os
+from pathlib import Path
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 
@@ -6,6 +8,34 @@ import pytest  # noqa: E402
 from clitools import InProcess  # noqa: E402
 
 import sim  # noqa: E402
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Under pytest-xdist (``-n 2``; pyproject.toml sets ``--dist=loadscope``): a module
+    that defines a module-scoped fixture (a simulation, a comparison, a built wheel)
+    runs whole on one worker, so that the fixture is made once, not once per worker;
+    the tests of every other module are spread one by one.
+
+    (Not ``--dist=loadgroup`` with ``xdist_group`` marks: pytest-xdist 3.8 writes the
+    group into ``item._nodeid``, which pytest 9.2 no longer reads, so the marks are
+    silently ignored: pytest-xdist issue 1386.)"""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    root = Path(config.rootpath)
+
+    @functools.cache
+    def shares_a_module_fixture(module: str) -> bool:
+        path = root / module
+        return path.suffix == ".py" and 'scope="module"' in path.read_text(encoding="utf-8")
+
+    class ModuleFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return module if shares_a_module_fixture(module) else nodeid
+
+    return ModuleFixtureScheduling(config, log)
 
 
 @pytest.fixture(scope="session")
@@ -25,3 +55,15 @@ def in_process(monkeypatch, tmp_path):
     """Run a command line in this process: ``in_process("experiments.run", "seed=2")``
     returns a clitools.Outcome (exit code, stdout, stderr, run folder under tmp_path)."""
     return InProcess(monkeypatch, tmp_path)
+
+
+@pytest.fixture()
+def no_figures(monkeypatch):
+    """Runs and comparisons write no figures: for tests that check what a run computes
+    or records, not what it draws (drawing is most of a short run's time; the figures
+    themselves are checked in test_cli, test_compare, test_researcher, test_sweep,
+    test_pipeline_plots and test_plots_style)."""
+    from sim.output import comparison_report, report
+
+    monkeypatch.setattr(comparison_report, "report_figures", lambda *a, **k: [])
+    monkeypatch.setattr(report, "single_run_figures", lambda *a, **k: [])

@@ -43,12 +43,9 @@ END = "end=2019-06"  # after the merger of merge_offices (2019-05)
 
 
 @pytest.fixture(autouse=True)
-def no_figures(monkeypatch):
-    """Figures are not what these tests are about, and they are most of a run's time."""
-    from sim.output import comparison_report, report
-
-    monkeypatch.setattr(comparison_report, "report_figures", lambda *a, **k: [])
-    monkeypatch.setattr(report, "single_run_figures", lambda *a, **k: [])
+def _no_figures(no_figures):
+    """Figures are not what these tests are about, and they are most of a run's time
+    (conftest.py's ``no_figures``)."""
 
 
 def manifest(folder: Path) -> dict:

@@ -34,8 +34,12 @@ def _complete_jobs(sweep_dir: Path) -> list[Path]:
 @pytest.fixture(scope="module")
 def grid_sweep(tmp_path_factory):
     """seed=range(0,2) x policy.selection.rule=merit,random with the basic launcher."""
+    from sim.output import report
+
     sweep_dir = tmp_path_factory.mktemp("mr") / "basic"
     with pytest.MonkeyPatch.context() as mp:
+        # the jobs' own figures are not read here (test_cli checks a run's figures)
+        mp.setattr(report, "single_run_figures", lambda *a, **k: [])
         p = run_in_process(mp, "experiments.run", MULTIRUN, "seed=range(0,2)", "policy.selection.rule=merit,random",
                            "end=2019-06", f"hydra.sweep.dir={sweep_dir}", run_dir=sweep_dir.parent / "run",
                            single_compose=False)  # fmt: skip

@@ -19,7 +19,7 @@ import numpy as np
 from sim.core.calendar import parse_month
 from sim.core.vocabulary import SPECIALIST
 from sim.processes.base import Process
-from sim.rules.pay import base_salary_vnd, schedule
+from sim.rules.pay import base_salary_vnd, salary_multiple, schedule
 
 
 class Payroll(Process):
@@ -31,9 +31,9 @@ class Payroll(Process):
         pol = model.policy
         self.coef = np.asarray(pol.wage.coefficient_by_rank, float)
         self.allow = np.asarray(pol.wage.allowance_by_rank, float)
-        # the public-service allowance is a share of salary + leadership allowance
-        scale = 1.0 + float(pol.wage.public_service_allowance)
-        self.coef, self.allow = self.coef * scale, self.allow * scale
+        # the public-service allowance is a share of salary + leadership allowance: scale both
+        ps = float(pol.wage.public_service_allowance)
+        self.coef, self.allow = salary_multiple(self.coef, 0.0, ps), salary_multiple(0.0, self.allow, ps)
         self.base_salary_schedule = schedule(pol.wage.base_salary_from, pol.wage.base_salary_vnd)
         # the same numbers as Python floats, for one-cadre updates (no numpy scalars)
         self.coef_list = self.coef.tolist()

@@ -171,7 +171,12 @@ def eligible(months_left: int, regime_name: str, insured_months: int | None = No
 
 
 def takeup_probability(
-    months_left: int, regime_name: str, base_108: float, base_178: float, decay_years: float, insured_months: int | None = None
+    months_left: int,
+    regime_name: str,
+    base_108: float,
+    base_178: float,
+    decay_years: float,
+    insured_months: int | None = None,
 ) -> float:
     """Probability that an eligible person offered early retirement takes it (Decree 29
     shares the take-up of Decree 108: the same payment; estimate)."""
@@ -236,7 +241,9 @@ def payment_decree_178(months_early: int, insured_months: int, months_since_deci
     if months_early < 24:
         return Severance(lump, 0.0, 0.0, "decree_178")
     rate = 5.0 if months_early <= 60 else 4.0
-    return Severance(lump, rate * years_rounded(months_early, 1), service_allowance(insured_months, 1, 4.0), "decree_178")
+    return Severance(
+        lump, rate * years_rounded(months_early, 1), service_allowance(insured_months, 1, 4.0), "decree_178"
+    )
 
 
 def payment_decree_26(months_early: int, insured_months: int) -> Severance:

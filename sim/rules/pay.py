@@ -35,6 +35,13 @@ _FROM = [parse_month(s) for s, _, _ in BASE_SALARY_VND]
 _VND = [v for _, v, _ in BASE_SALARY_VND]
 
 
+def salary_multiple(coefficient, leadership_allowance, public_service_allowance: float = 0.25):
+    """Monthly salary in multiples of the base salary: the salary coefficient plus the
+    leadership allowance (Decree 204/2004), plus the public-service allowance on both
+    (Decree 34/2012/NĐ-CP art. 3: 25 %). Works on numbers and numpy arrays."""
+    return (coefficient + leadership_allowance) * (1.0 + public_service_allowance)
+
+
 def schedule(starts: list[str], amounts: list[float]) -> tuple[list[int], list[float]]:
     """A base-salary schedule (first months as indices, VND per month) from config lists."""
     pairs = sorted(zip((parse_month(s) for s in starts), (float(a) for a in amounts)))

@@ -46,7 +46,7 @@ class TransitionSpec:
         0.3,
         unit="probability",
         check=PROBABILITY,
-        doc="an eligible surplus leader takes early retirement (2018-2024 regime)",
+        doc="an eligible surplus leader takes early retirement (2018-2024: Decree 108/2014 and Decree 29/2023 regimes)",
         source="estimate: take-up is not published (Decree 108/2014 as amended by Decree 113/2018)",
     )
     takeup_decree_178: float = par(

@@ -68,7 +68,7 @@ class Congress(Process):
 
     def _not_reelected(self, units, rule: str, min_months: int, m: int) -> int:
         """Holders of Party-committee leadership posts without enough working time left
-        on the directive's age basis leave with the over-age regime (Decree 26/2015)."""
+        on the directive's age basis leave with the over-age regime (Decree 26/2015; 177/2024 from 2025)."""
         org, people, model = self.org, self.people, self.model
         out = 0
         # removing one holder changes no other post's holder: the holders and their

@@ -5,10 +5,11 @@ pay array, flows are running counters kept by the model as events happen; nothin
 loops over the population in Python.
 
 Units: ``wage_bill`` is the month's pay in multiples of the base salary (salary
-coefficient plus leadership allowance, summed over cadres); ``severance_cost`` is the
-one-off early-retirement payments of the month in the same unit. ``wage_bill_vnd`` and
+coefficient plus leadership allowance, plus the public-service allowance on both,
+summed over cadres); ``severance_cost`` is the one-off early-retirement payments of the
+month in the same unit (sim/rules/early_retirement.py). ``wage_bill_vnd`` and
 ``severance_cost_vnd`` are the same in nominal VND, at the base salary in force that
-month (sim/rules/pay.py: Decrees 47/2017, 72/2018, 38/2019, 24/2023, 73/2024).
+month (``policy.wage.base_salary_*``: Decrees 47/2017, 72/2018, 38/2019, 24/2023, 73/2024).
 """
 
 from __future__ import annotations

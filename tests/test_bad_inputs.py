@@ -96,7 +96,7 @@ CONFIG_CASES = [
     # GitHub issue 16: values that used to run to a wrong result, or crash mid-run
     ("nan in a rank list", "policy.exits.rank_multipliers=[1,0.8,0.7,nan,0.5,0.5,0.5]", ["policy.exits.rank_multipliers[3] = nan is not a finite number"]),
     ("nan noise", "policy.selection.noise_sd=nan", ["policy.selection.noise_sd = nan is not a finite number"]),
-    ("inf in a salary list", "policy.wage.base_salary_vnd=[1.39e6,inf,1.8e6,2.34e6]", ["policy.wage.base_salary_vnd[1] = inf is not a finite number"]),
+    ("inf in a salary list", "policy.wage.base_salary_vnd=[1.3e6,1.39e6,inf,1.8e6,2.34e6]", ["policy.wage.base_salary_vnd[2] = inf is not a finite number"]),
     ("-inf competence shift", "org.population.competence_rank_shift=-inf", ["org.population.competence_rank_shift = -inf is not a finite number"]),
     ("exit rate x multiplier >= 1", "policy.exits.rank_multipliers=[1,0.8,0.7,70,0.5,0.5,0.5]", ["policy.exits.annual_rates[0] x policy.exits.rank_multipliers[3]", "must stay below 1 per year"]),
     ("bad month in a month list", "policy.congress.province_months=[2020-10,2025-13]", ["policy.congress.province_months[1]", "'2025-13' has month 13"]),
@@ -108,7 +108,7 @@ CONFIG_CASES = [
     ("mean age past retirement", "org.population.age_mean_by_rank=[40,44,47,50,52,53,64]", ["org.population.age_mean_by_rank[6] = 64.0 must lie in [min_age, 60)"]),
     ("seed beyond int64", "seed=9223372036854775808", ["seed = 9223372036854775808 must be a whole number in 0..9223372036854775807", "int64"]),
     ("negative pool noise", "policy.pool.noise_sd=-0.5", ["policy.pool.noise_sd = -0.5 must be >= 0"]),
-    ("non-positive base salary", "policy.wage.base_salary_vnd=[1.39e6,0,1.8e6,2.34e6]", ["policy.wage.base_salary_vnd[1] = 0.0 must be > 0"]),
+    ("non-positive base salary", "policy.wage.base_salary_vnd=[1.3e6,1.39e6,0,1.8e6,2.34e6]", ["policy.wage.base_salary_vnd[2] = 0.0 must be > 0"]),
 ]
 
 

@@ -129,7 +129,7 @@ def test_wage_bill_and_severance_in_vnd():
     res = sim.simulate(sim.load_config(["scenario=merge_offices", "end=2020-12"]), seed=0)
     ts = res.timeseries
     months = ts["month"].map(parse_month)
-    assert np.allclose(ts["wage_bill_vnd"], ts["wage_bill"] * months.map(base_salary_vnd))
+    assert np.allclose(ts["wage_bill_vnd"], ts["wage_bill"] * months.map(base_salary_vnd))  # the default schedule
     assert np.allclose(ts["severance_cost_vnd"], ts["severance_cost"] * months.map(base_salary_vnd))
     # a province of about 4,000 cadres: a few tens of billions of VND a month
     assert 20e9 < ts["wage_bill_vnd"].iloc[0] < 80e9

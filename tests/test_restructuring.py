@@ -210,13 +210,14 @@ def test_early_retirement_windows_and_payments():
     assert not early_retirement.eligible(12, "decree_108") and early_retirement.eligible(36, "decree_108")
     assert not early_retirement.eligible(72, "decree_108") and early_retirement.eligible(72, "decree_178")
     assert not early_retirement.eligible(130, "decree_178")
-    # Decree 108/113: 3 months' salary per year early
-    assert early_retirement.payment_salary_months(36, "decree_108") == pytest.approx(9.0)
-    # Decree 178: months early (<= 60) + 5 months per year early
-    assert early_retirement.payment_salary_months(36, "decree_178") == pytest.approx(36 + 15)
-    # 5-10 years: 0.9 x 60, halved after the first 12 months of the decree
-    assert early_retirement.payment_salary_months(84, "decree_178") == pytest.approx(54 + 35)
-    assert early_retirement.payment_salary_months(84, "decree_178", 13) == pytest.approx(27 + 35)
+    # Decree 108/113: 3 months' salary per year early, + 5 months for 20 insured years
+    # (the full worked examples are in tests/test_severance.py)
+    assert early_retirement.payment("decree_108", 36, 240).total == pytest.approx(9.0 + 5.0)
+    # Decree 178: months early (<= 60) + 5 months per year early + 5 for 20 insured years
+    assert early_retirement.payment("decree_178", 36, 240).total == pytest.approx(36 + 15 + 5)
+    # 5-10 years: 0.9 x 60 + 4 months per year early, halved from the 13th month after the decision
+    assert early_retirement.payment("decree_178", 84, 240).total == pytest.approx(54 + 28 + 5)
+    assert early_retirement.payment("decree_178", 84, 240, 13).total == pytest.approx(27 + 28 + 5)
     p_near = early_retirement.takeup_probability(30, "decree_178", 0.3, 0.6, 5.0)
     p_far = early_retirement.takeup_probability(110, "decree_178", 0.3, 0.6, 5.0)
     assert 0 < p_far < p_near < 0.6

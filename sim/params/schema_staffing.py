@@ -79,7 +79,7 @@ class TransitionSpec:
         0.3,
         unit="probability",
         check=PROBABILITY,
-        doc="an eligible surplus leader takes early retirement (2018-2024 regime)",
+        doc="an eligible surplus leader takes early retirement (2018-2024: Decree 108/2014 and Decree 29/2023 regimes)",
         source="estimate: take-up is not published (Decree 108/2014 as amended by Decree 113/2018)",
     )
     takeup_decree_178: float = par(
@@ -92,11 +92,30 @@ class TransitionSpec:
     takeup_decay_years: float = par(
         5.0, unit="years", doc="take-up falls as exp(-years given up / this)", source="estimate"
     )
+    decree_143_from: str = par(
+        "2021-01",
+        unit="month (YYYY-MM)",
+        doc="first month in which the Decree 108 regime counts years early to the Decree 135/2020 ages "
+        "(before: to 60 for men, 55 for women, as Decree 113/2018 art. 8.1b said)",
+        source="Decree 143/2020/NĐ-CP (10 Dec 2020), assumed to apply with Decree 135/2020 from 1 Jan 2021 (not verified)",
+    )
+    decree_29_from: str = par(
+        "2023-07",
+        unit="month (YYYY-MM)",
+        doc="first month of the Decree 29/2023 regime (replaces Decree 108/2014; same payment formula)",
+        source="Decree 29/2023/NĐ-CP of 3 Jun 2023, in force 20 Jul 2023 (vietnam.vn)",
+    )
     decree_178_from: str = par(
         "2025-01",
         unit="month (YYYY-MM)",
-        doc="first month of the 2025 regime",
-        source="Decree 178/2024: in force from 1 Jan 2025",
+        doc="first month of the 2025 restructuring regime",
+        source="Decree 178/2024/NĐ-CP: in force from 1 Jan 2025",
+    )
+    decree_177_from: str = par(
+        "2025-01",
+        unit="month (YYYY-MM)",
+        doc="first month in which cadres not re-elected for age leave under Decree 177/2024 (before: Decree 26/2015)",
+        source="Decree 177/2024/NĐ-CP of 31 Dec 2024, in force 1 Jan 2025 (trogiupluat.vn; news.laodong.vn)",
     )
     to_province_share: float = par(
         0.3,
@@ -116,10 +135,15 @@ class TransitionSpec:
         check_declared(self, "policy.transition")
         if self.takeup_decay_years <= 0:
             raise ConfigError("policy.transition.takeup_decay_years must be > 0")
-        try:
-            parse_month(self.decree_178_from)
-        except ValueError as err:
-            raise ConfigError(f"policy.transition.decree_178_from: {err}") from None
+        for name in ("decree_143_from", "decree_29_from", "decree_178_from", "decree_177_from"):
+            try:
+                parse_month(getattr(self, name))
+            except ValueError as err:
+                raise ConfigError(f"policy.transition.{name}: {err}") from None
+        if parse_month(self.decree_29_from) > parse_month(self.decree_178_from):
+            raise ConfigError(
+                f"policy.transition.decree_29_from ({self.decree_29_from}) must not be after decree_178_from ({self.decree_178_from})"
+            )
 
 
 @dataclass
@@ -172,15 +196,27 @@ class WageSpec:
             "director 0.7, director 0.9, deputy provincial secretary 1.25, top leaders 1.3 (ranks 1-4: low confidence)"
         ),
     )
+    public_service_allowance: float = par(
+        0.25,
+        unit="share of salary + leadership allowance",
+        check=NONNEG,
+        doc="public-service allowance (phụ cấp công vụ) paid to every cadre in service; part of the wage bill and of "
+        "the current monthly salary that severance multiplies; 0 leaves it out",
+        source="Decree 34/2012/NĐ-CP art. 3 (25 % of salary plus leadership and over-scale seniority allowances); "
+        "included in severance pay in the Ministry of Home Affairs' worked example (Official Letter 1814/BNV, 2025; "
+        "news.laodong.vn 1500297)",
+    )
     base_salary_vnd: list[float] = par(
-        [1.39e6, 1.49e6, 1.80e6, 2.34e6], unit="VND per month", source="Decrees 72/2018, 38/2019, 24/2023, 73/2024"
+        [1.30e6, 1.39e6, 1.49e6, 1.80e6, 2.34e6],
+        unit="VND per month",
+        source="Decrees 47/2017, 72/2018, 38/2019, 24/2023, 73/2024",
     )
     base_salary_from: list[str] = par(
-        ["2018-07", "2019-07", "2023-07", "2024-07"],
+        ["2017-07", "2018-07", "2019-07", "2023-07", "2024-07"],
         unit="months (YYYY-MM)",
         check=MONTH,
-        doc="when each base salary takes effect",
-        source="Decrees 72/2018, 38/2019, 24/2023, 73/2024",
+        doc="when each base salary takes effect (the 1 Jul 2020 rise was postponed, Resolution 128/2020/QH14)",
+        source="Decrees 47/2017, 72/2018, 38/2019, 24/2023, 73/2024",
     )
 
     def __post_init__(self) -> None:

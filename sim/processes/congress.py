@@ -3,7 +3,7 @@ and the provincial congress (``province_months``).
 
 At each, holders of Party-committee leadership posts without enough working time left
 on the directive's age basis are not re-elected and leave with the over-age
-early-retirement regime (Decree 26/2015). The provincial congress then elects the
+early-retirement regime (Decree 26/2015; Decree 177/2024 from 2025). The provincial congress then elects the
 provincial Party committee (about 5% smaller each time) from holders of posts of rank
 >= ``COMMITTEE_MIN_RANK`` and their pool candidates, under the age rule (first time a
 full term left, re-elected at least half a term), with the women and under-40 targets
@@ -16,13 +16,12 @@ from functools import partial
 
 import numpy as np
 
-from sim.core.calendar import every, format_month
+from sim.core.calendar import every, format_month, parse_month
 from sim.core.vocabulary import HEAD, PROVINCIAL_LEADER_RANK, Event
 from sim.engine.phases import Phase
 from sim.processes.base import Process
 from sim.rules import congress as congress_rules
 from sim.rules import early_retirement
-from sim.rules.pay import base_salary_vnd
 from sim.rules.retirement import retirement_month_index
 
 # the committee is drawn from holders of posts of this rank and above (directors and
@@ -69,7 +68,7 @@ class Congress(Process):
 
     def _not_reelected(self, units, rule: str, min_months: int, m: int) -> int:
         """Holders of Party-committee leadership posts without enough working time left
-        on the directive's age basis leave with the over-age regime (Decree 26/2015)."""
+        on the directive's age basis leave with the over-age regime (Decree 26/2015; 177/2024 from 2025)."""
         org, people, model = self.org, self.people, self.model
         out = 0
         # removing one holder changes no other post's holder: the holders and their
@@ -78,13 +77,18 @@ class Congress(Process):
         if not holders:
             return out
         months_left = self._months_left_on(np.array(holders), rule, m).tolist()
+        decree_177_from = parse_month(model.policy.transition.decree_177_from)
         for h, left in zip(holders, months_left):
             if left < min_months:
-                months = early_retirement.payment_decree_26(max(int(people.ret[h]) - m, 0), m - int(people.entry[h]))
-                cost = months * float(people.pay[h])  # base salaries
+                # Decree 26/2015, from 2025 Decree 177/2024 art. 3.2 (sim/rules/early_retirement.py);
+                # insured service = time since entry (estimate)
+                reg = early_retirement.over_age_regime(m, decree_177_from)
+                pay = early_retirement.payment(reg, max(early_retirement.months_early(int(people.ret[h]), m), 0), m - int(people.entry[h]))
+                cost = pay.total * float(people.pay[h])  # base salaries
                 model.flows["severance_cost"] += cost
-                model.flows["severance_cost_vnd"] += cost * base_salary_vnd(m)
-                model.personnel.remove(h, Event.EARLY_RETIREMENT, m, detail="not re-elected (Decree 26/2015)")
+                model.flows["severance_cost_vnd"] += cost * model.payroll.base_salary_vnd(m)
+                detail = f"not re-elected ({early_retirement.LAW[reg]}): {pay.total:.2f} months' salary"
+                model.personnel.remove(h, Event.EARLY_RETIREMENT, m, detail=detail)
                 out += 1
         return out
 

@@ -1,8 +1,13 @@
 """Pay and the payroll cut.
 
 * Pay: each cadre's monthly salary coefficient by rank plus the leadership allowance of
-  a head or deputy post (Decree 204/2004 scales; Decision 128-QĐ/TW allowances), in
-  multiples of the base salary; ``wage_bill`` is their sum over the cadres in service.
+  a head or deputy post (Decree 204/2004 scales; Decision 128-QĐ/TW allowances), plus
+  the public-service allowance on both (Decree 34/2012 art. 3: 25 %,
+  ``policy.wage.public_service_allowance``), in multiples of the base salary
+  (``people.pay``: also the "current monthly salary" that severance multiplies, as in
+  the Ministry of Home Affairs' worked example, Official Letter 1814/BNV 2025);
+  ``wage_bill`` is its sum over the cadres in service, ``wage_bill_vnd`` the same in
+  nominal VND at the base salary in force (``policy.wage.base_salary_*``).
 * Payroll cut: vacated specialist posts are abolished while the cut is behind its linear
   path (``policy.payroll.cuts``: Resolution 39-NQ/TW; Conclusion 40-KL/TW).
 """
@@ -14,7 +19,7 @@ import numpy as np
 from sim.core.calendar import parse_month
 from sim.core.vocabulary import SPECIALIST
 from sim.processes.base import Process
-from sim.rules.pay import base_salary_vnd
+from sim.rules.pay import base_salary_vnd, salary_multiple, schedule
 
 
 class Payroll(Process):
@@ -26,6 +31,10 @@ class Payroll(Process):
         pol = model.policy
         self.coef = np.asarray(pol.wage.coefficient_by_rank, float)
         self.allow = np.asarray(pol.wage.allowance_by_rank, float)
+        # the public-service allowance is a share of salary + leadership allowance: scale both
+        ps = float(pol.wage.public_service_allowance)
+        self.coef, self.allow = salary_multiple(self.coef, 0.0, ps), salary_multiple(0.0, self.allow, ps)
+        self.base_salary_schedule = schedule(pol.wage.base_salary_from, pol.wage.base_salary_vnd)
         # the same numbers as Python floats, for one-cadre updates (no numpy scalars)
         self.coef_list = self.coef.tolist()
         self.allow_list = self.allow.tolist()
@@ -71,8 +80,12 @@ class Payroll(Process):
         self.abolished += 1
         self.model.flows["posts_abolished"] += 1
 
+    def base_salary_vnd(self, m: int) -> float:
+        """The base salary in force in month m, VND per month (the configured schedule)."""
+        return base_salary_vnd(m, self.base_salary_schedule)
+
     def measure(self, m: int) -> dict[str, float]:
         people = self.people
         n = people.n
         bill = float(people.pay[:n][people.active[:n]].sum())
-        return {"wage_bill": bill, "wage_bill_vnd": bill * base_salary_vnd(m)}
+        return {"wage_bill": bill, "wage_bill_vnd": bill * self.base_salary_vnd(m)}

@@ -3,11 +3,12 @@
 Leaders left above their unit's quota stay in the unit without a post and take the next
 vacancy of their rank there (kept without replacement). At the action's deadline each
 is transferred to a vacancy of equal rank (same area first), else offered early
-retirement under the regime in force (Decree 108/2014 as amended by 113/2018 until
-2024; Decree 178/2024 from 2025), with a take-up probability (``policy.transition``,
-estimate); whoever is left steps down to a vacancy of a lower rank keeping the old
-allowance (``after_deadline: step_down``, Decree 178/2024 art. 11) or, with
-``after_deadline: keep``, stays surplus, is retried for transfers every month and is
+retirement under the regime in force (Decree 108/2014 as amended by 113/2018 and
+143/2020; Decree 29/2023 from Jul 2023; Decree 178/2024 from 2025), with a take-up
+probability (``policy.transition``, estimate); whoever is left steps down to a vacancy
+of a lower rank keeping the old allowance (``after_deadline: step_down``, Decree
+178/2024 art. 11) or, with ``after_deadline: keep``, stays surplus, is retried for
+transfers every month and is
 reported. Cadres of an abolished unit are reassigned: a province vacancy of their rank,
 early retirement, or the commune level.
 """
@@ -22,7 +23,6 @@ from sim.core.calendar import format_month, parse_month
 from sim.core.vocabulary import DEPUTY, HEAD, NEVER, PROVINCE_AREA, Event
 from sim.processes.base import InvariantError, Process
 from sim.rules import early_retirement
-from sim.rules.pay import base_salary_vnd
 from sim.world.org import Unit
 
 
@@ -139,18 +139,44 @@ class Transition(Process):
 
     # ------------------------------------------------------------------ leaving
     def offer_early_retirement(self, i: int, m: int) -> bool:
-        """Offer early retirement under the regime in force; True if taken."""
-        tr = self.pars
-        reg = early_retirement.regime(m, self.decree_178_from)
-        left = int(self.people.ret[i]) - m
-        p = early_retirement.takeup_probability(left, reg, tr.takeup_decree_108, tr.takeup_decree_178, tr.takeup_decay_years)
-        if self.draws.uniform1(int(self.people.key[i]), 0) >= p:
+        """Offer early retirement under the regime in force; True if taken.
+
+        The regime by month (``policy.transition.decree_29_from``, ``decree_178_from``):
+        Decree 108/2014 as amended by 113/2018 and 143/2020, Decree 29/2023, Decree 178/2024
+        as amended by 67/2025; its payment in months of current salary is
+        ``sim.rules.early_retirement.payment``. Months early are counted to the regime's
+        reference age (60/55 under Decree 113/2018 before ``decree_143_from``, else the
+        statutory retirement month). Insured service is the time since entry into service:
+        insured work before entry is not known and counted as none (*estimate*). Decree
+        178's halving counts the months since the decision that made i surplus (i's last
+        ``surplus`` event); a cadre of an abolished unit leaves in the decision's month.
+        """
+        tr, people = self.pars, self.people
+        reg = early_retirement.regime(m, self.decree_178_from, parse_month(tr.decree_29_from))
+        if early_retirement.reference_rule(m, reg, parse_month(tr.decree_143_from)) == "labour_code_2012":
+            ret = int(people.birth[i]) + (660 if people.female[i] else 720)  # the month of turning 60 / 55
+        else:
+            ret = int(people.ret[i])
+        left = early_retirement.months_early(ret, m)
+        insured = m - int(people.entry[i])
+        p = early_retirement.takeup_probability(
+            left, reg, tr.takeup_decree_108, tr.takeup_decree_178, tr.takeup_decay_years, insured
+        )
+        if self.draws.uniform1(int(people.key[i]), 0) >= p:
             return False
-        months = early_retirement.payment_salary_months(left, reg, m - self.decree_178_from)
-        cost = months * float(self.people.pay[i])  # base salaries
+        decided = m
+        if i in self.deadline:  # a surplus leader at the deadline: the decision is the action that made i surplus
+            cid = people.cadre_ids[i]
+            decided = next((e[0] for e in reversed(self.model.log) if e[1] == Event.SURPLUS and e[2] == cid), m)
+        pay = early_retirement.payment(reg, left, insured, m - decided)
+        cost = pay.total * float(people.pay[i])  # base salaries
         self.model.flows["severance_cost"] += cost
-        self.model.flows["severance_cost_vnd"] += cost * base_salary_vnd(m)
-        self.personnel.remove(i, Event.EARLY_RETIREMENT, m)
+        self.model.flows["severance_cost_vnd"] += cost * self.model.payroll.base_salary_vnd(m)
+        detail = (
+            f"{early_retirement.LAW[reg]}: {pay.total:.2f} months' salary "
+            f"(lump sum {pay.lump_sum:.2f}, years early {pay.per_year_early:.2f}, service {pay.service:.2f})"
+        )
+        self.personnel.remove(i, Event.EARLY_RETIREMENT, m, detail=detail)
         return True
 
     def reassign_abolished(self, i: int, m: int) -> None:

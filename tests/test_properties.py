@@ -388,7 +388,7 @@ def _second_post(m):
 
 
 def _late_retirement(m):
-    m.people.ret[0] = m.month - 1
+    m.people.ret[0] = m.month - 2  # the month before last: it should have left at the start of the last
 
 
 def _headcount(m):

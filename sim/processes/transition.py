@@ -23,6 +23,7 @@ from sim.core.calendar import format_month, parse_month
 from sim.core.vocabulary import DEPUTY, HEAD, NEVER, PROVINCE_AREA, Event
 from sim.processes.base import InvariantError, Process
 from sim.rules import early_retirement
+from sim.rules.retirement import retirement_index
 from sim.world.org import Unit
 
 
@@ -36,6 +37,9 @@ class Transition(Process):
         super().__init__(model)
         self.pars = model.policy.transition
         self.decree_178_from = parse_month(self.pars.decree_178_from)
+        self.decree_29_from = parse_month(self.pars.decree_29_from)
+        self.decree_143_from = parse_month(self.pars.decree_143_from)
+        self.surplus_since: dict[int, int] = {}  # surplus leader -> month of the decision that made it surplus
         self.unit_surplus: dict[int, set[int]] = defaultdict(set)  # unit index -> its surplus leaders
         self.deadline: dict[int, int] = {}  # surplus leader -> deadline month
         self._due: dict[int, list[int]] = defaultdict(list)  # month -> surplus leaders due
@@ -60,6 +64,7 @@ class Transition(Process):
             if not s:
                 del self.unit_surplus[u]
         self.deadline.pop(i, None)
+        self.surplus_since.pop(i, None)
         self.overdue.discard(i)
 
     def make_surplus(self, i: int, unit: Unit, m: int, deadline: int) -> None:
@@ -72,6 +77,7 @@ class Transition(Process):
         self.model.indices.add(i, unit.index, unit.area, r)
         self.unit_surplus[unit.index].add(i)
         self.deadline[i] = deadline
+        self.surplus_since[i] = m
         self._due[max(deadline, m)].append(i)
         people.pay[i] = self.model.payroll.leader_pay(r)  # the leadership allowance is kept
         self.model.log.person(m, Event.SURPLUS, i, f"deadline {format_month(deadline)}")
@@ -152,9 +158,10 @@ class Transition(Process):
         ``surplus`` event); a cadre of an abolished unit leaves in the decision's month.
         """
         tr, people = self.pars, self.people
-        reg = early_retirement.regime(m, self.decree_178_from, parse_month(tr.decree_29_from))
-        if early_retirement.reference_rule(m, reg, parse_month(tr.decree_143_from)) == "labour_code_2012":
-            ret = int(people.birth[i]) + (660 if people.female[i] else 720)  # the month of turning 60 / 55
+        reg = early_retirement.regime(m, self.decree_178_from, self.decree_29_from)
+        rule = early_retirement.reference_rule(m, reg, self.decree_143_from)
+        if rule == "labour_code_2012":  # the month of turning 60 / 55
+            ret = retirement_index(int(people.birth[i]), bool(people.female[i]), rule)
         else:
             ret = int(people.ret[i])
         left = early_retirement.months_early(ret, m)
@@ -164,10 +171,8 @@ class Transition(Process):
         )
         if self.draws.uniform1(int(people.key[i]), 0) >= p:
             return False
-        decided = m
-        if i in self.deadline:  # a surplus leader at the deadline: the decision is the action that made i surplus
-            cid = people.cadre_ids[i]
-            decided = next((e[0] for e in reversed(self.model.log) if e[1] == Event.SURPLUS and e[2] == cid), m)
+        # a surplus leader at the deadline: the decision is the action that made i surplus
+        decided = self.surplus_since.get(i, m)
         pay = early_retirement.payment(reg, left, insured, m - decided)
         cost = pay.total * float(people.pay[i])  # base salaries
         self.model.flows["severance_cost"] += cost

@@ -69,8 +69,8 @@ def _check_posts_and_holders(model) -> None:
     if model.personnel.headcount != len(act):
         raise InvariantError(f"headcount counter {model.personnel.headcount} != active cadres {len(act)}")
     t = model.totals
-    if model.initial_headcount + t["recruits"] - t["exits"] != model.personnel.headcount:
-        raise InvariantError("headcount identity broken: start + recruits - exits != end")
+    if model.initial_headcount + t["recruits"] + t["from_central"] - t["exits"] != model.personnel.headcount:
+        raise InvariantError("headcount identity broken: start + recruits + central cadres in - exits != end")
     # a cadre in post has the post's rank and belongs to the post's unit
     p = posts[in_post]
     who = act[in_post]

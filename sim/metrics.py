@@ -66,11 +66,15 @@ METRICS: tuple[Metric, ...] = (
     _m("leaders_women_share", "stock", "women among leaders", "tỷ lệ nữ trong lãnh đạo", "share of leaders", "pipeline", True),
     _m("leaders_under40_share", "stock", "leaders under 40", "tỷ lệ lãnh đạo dưới 40 tuổi", "share of leaders", "pipeline", True),
     _m("leaders_mean_age", "stock", "leaders' mean age", "tuổi bình quân của lãnh đạo", "years", "pipeline"),
+    _m("leaders_mean_competence", "stock", "leaders' mean competence", "năng lực bình quân của lãnh đạo", "sd of latent competence (0 = mean recruit)", "pipeline"),
+    _m("key_posts_mean_competence", "stock", "key-post holders' mean competence", "năng lực bình quân của người giữ vị trí chủ chốt", "sd of latent competence (0 = mean recruit)", "pipeline"),
+    _m("leaders_rotated_share", "stock", "leaders who have served a rotation", "tỷ lệ lãnh đạo đã qua luân chuyển", "share of leaders", "pipeline", True),
     _m("rotations_active", "stock", "cadres away on rotation", "cán bộ đang luân chuyển", "people", "pipeline"),
     _m("pool_size", "stock", "succession pool (people)", "số người trong quy hoạch", "people", "pipeline"),
     _m("pool_women_share", "stock", "women in the pool", "tỷ lệ nữ trong quy hoạch", "share of pool members", "pipeline", True),
     _m("pool_under40_share", "stock", "pool members under 40", "tỷ lệ dưới 40 tuổi trong quy hoạch", "share of pool members", "pipeline", True),
     _m("bench_strength", "stock", "bench strength", "số người sẵn sàng kế nhiệm mỗi vị trí chủ chốt", "ready candidates per key post", "pipeline"),
+    _m("staffing_imbalance", "stock", "staffing imbalance (surplus and shortage against the norms)", "mức mất cân đối biên chế (thừa, thiếu so với định mức)", "share of the units' norms (sum of |staff - norm| / sum of norms)", "staffing", True),
     _m("non_local_key_share", "stock", "non-local holders of non-local-rule posts", "tỷ lệ không phải người địa phương ở vị trí phải bố trí không là người địa phương", "share of those posts held", "pipeline", True),
     # flows, during the month
     _m("recruits", "flow", "recruits", "tuyển dụng mới", "people per month", "staffing"),
@@ -79,6 +83,8 @@ METRICS: tuple[Metric, ...] = (
     _m("other_exits", "flow", "other exits (quits, deaths, moves away)", "nghỉ việc vì lý do khác", "people per month", "staffing"),
     _m("early_retirements", "flow", "early retirements", "nghỉ hưu trước tuổi", "people per month", "restructuring"),
     _m("to_commune", "flow", "moves to the commune level", "chuyển về cấp xã", "people per month", "restructuring"),
+    _m("to_central", "flow", "moves to central posts", "điều động, luân chuyển về Trung ương", "people per month", "pipeline"),
+    _m("from_central", "flow", "central cadres rotated into the province", "cán bộ Trung ương luân chuyển về tỉnh", "people per month", "pipeline"),
     _m("promotions", "flow", "promotions", "bổ nhiệm lên vị trí cao hơn", "people per month", "pipeline"),
     _m("transfers", "flow", "transfers (same rank)", "điều động (cùng cấp)", "people per month", "staffing"),
     _m("posts_abolished", "flow", "staff posts abolished (payroll cut)", "biên chế cắt giảm", "posts per month", "restructuring"),
@@ -107,6 +113,7 @@ def metric(name: str) -> Metric:
 STAFFING_COLUMNS = (
     "headcount", "units", "leader_posts", "head_posts", "leaders", "heads", "deputies",
     "vacant_leader_posts", "concurrent_posts", "leaders_women_share", "leaders_under40_share", "leaders_mean_age",
+    "leaders_mean_competence", "key_posts_mean_competence", "leaders_rotated_share",
 )
 
 
@@ -115,6 +122,7 @@ class _LeaderPosts(NamedTuple):
 
     ids: np.ndarray  # active head and deputy posts
     is_head: np.ndarray  # per post in ids
+    key_ids: np.ndarray  # active key posts
     units: int
     concurrent: int
     head_posts: int
@@ -140,7 +148,8 @@ class MonthRecorder:
             is_head = org.post_kind[ids] == HEAD
             units = sum(1 for u in org.units if u.active)
             concurrent = sum(1 for u in org.units if u.active and u.concurrent_with is not None)
-            cache = self._cache = (org.version, _LeaderPosts(ids, is_head, units, concurrent, int(np.count_nonzero(is_head))))
+            key_ids = np.flatnonzero(org.post_active[:n] & org.post_key[:n])
+            cache = self._cache = (org.version, _LeaderPosts(ids, is_head, key_ids, units, concurrent, int(np.count_nonzero(is_head))))
         return cache[1]
 
     def staffing(self, m: int) -> dict[str, float]:
@@ -163,8 +172,13 @@ class MonthRecorder:
             women = float(np.count_nonzero(people.female[h])) / n_leaders
             under40 = float(np.count_nonzero(age_months < self.young_months)) / n_leaders
             mean_age = float((age_months / 12.0).sum()) / n_leaders  # = mean, without its overhead
+            competence = float(people.competence[h].sum()) / n_leaders
+            rotated = float(np.count_nonzero(people.rotated[h])) / n_leaders
         else:
-            women = under40 = mean_age = float("nan")
+            women = under40 = mean_age = competence = rotated = float("nan")
+        kh = org.post_holder[posts.key_ids]
+        kh = kh[kh >= 0]
+        key_competence = float(people.competence[kh].sum()) / len(kh) if len(kh) else float("nan")
         return {
             "headcount": model.personnel.headcount,
             "units": posts.units,
@@ -178,6 +192,9 @@ class MonthRecorder:
             "leaders_women_share": women,
             "leaders_under40_share": under40,
             "leaders_mean_age": mean_age,
+            "leaders_mean_competence": competence,
+            "key_posts_mean_competence": key_competence,
+            "leaders_rotated_share": rotated,
         }
 
     def record(self, m: int) -> dict[str, float]:

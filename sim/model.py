@@ -25,10 +25,12 @@ from sim.metrics import FLOW_COLUMNS, MonthRecorder
 from sim.params.compose import load_config
 from sim.params.schema import SimConfig
 from sim.processes.assessment import Assessment
+from sim.processes.central import Central
 from sim.processes.congress import Congress
 from sim.processes.exits import Exits
 from sim.processes.payroll import Payroll
 from sim.processes.pool import Pool
+from sim.processes.rebalance import Rebalance
 from sim.processes.recruitment import Recruitment
 from sim.processes.rotation import Rotation
 from sim.processes.term_limit import TermLimit
@@ -44,7 +46,9 @@ from sim.world.roster_checks import load_roster_checked
 
 # The processes, in the order they are set up, admit the starting cadres, measure and
 # check; within a monthly phase, hooks run in this order too.
-PROCESSES = (Assessment, Exits, Terms, Payroll, Transition, Rotation, Pool, Recruitment, Vacancies, TermLimit, Congress)
+PROCESSES = (
+    Assessment, Exits, Central, Terms, Payroll, Transition, Rotation, Pool, Recruitment, Rebalance, Vacancies, TermLimit, Congress,
+)
 
 
 class CadreModel(mesa.Model):

@@ -92,5 +92,5 @@ def test_a_two_office_merger_changes_few_holders_outside_the_merged_office():
         return set(model.people.key[rows].tolist())
 
     a, b = recruits(base), recruits(merged)
-    assert len(a) > 50
+    assert len(a) > 30  # units at their staffing norm recruit no one (sim/processes/rebalance.py)
     assert len(a & b) >= 0.9 * len(a)

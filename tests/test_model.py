@@ -8,7 +8,7 @@ import pandas as pd
 
 import sim
 from sim import invariants
-from sim.core.vocabulary import SPECIALIST
+from sim.core.vocabulary import EXIT_FLOWS, SPECIALIST
 from sim.model import CadreModel
 from sim.output.result import Result
 
@@ -67,8 +67,8 @@ def test_headcount_identity(base_cfg):
     res = sim.simulate(base_cfg)
     ts = res.timeseries
     start = res.summary["headcount_start"]
-    assert start + ts["recruits"].sum() - ts["exits"].sum() == ts["headcount"].iloc[-1]
-    parts = ts["retirements"] + ts["other_exits"] + ts["early_retirements"] + ts["to_commune"]
+    assert start + ts["recruits"].sum() + ts["from_central"].sum() - ts["exits"].sum() == ts["headcount"].iloc[-1]
+    parts = sum(ts[c] for c in EXIT_FLOWS.values())  # every way of leaving (sim/core/vocabulary.py)
     assert (ts["exits"] == parts).all()
 
 

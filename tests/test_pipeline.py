@@ -59,7 +59,8 @@ def test_pool_is_built_and_kept_within_limits(watched):
 def test_term_limit_moves_heads(watched):
     model, res, _, longest = watched
     kinds = res.events["kind"]
-    assert (kinds == "term_limit_move").sum() > 10
+    # (some heads in a second term are moved earlier, by the 2018-2020 plan)
+    assert (kinds == "term_limit_move").sum() > 5
     assert (kinds == "term_limit_no_post").sum() == 0
     assert longest > 100  # heads do reach the limit, and are moved at it
 

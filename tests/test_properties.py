@@ -260,8 +260,8 @@ def planned_or_none(cfg: SimConfig):
     """The checked plan, or None when the scenario is (rightly) rejected."""
     org = Org(cfg.org)
     try:
-        # the model's own stream: "districts: <number>" picks districts with it
-        out = plan(cfg, org, make_streams(cfg.seed)["restructuring"])
+        # the model's own stream at its first month: "districts: <number>" picks districts with it
+        out = plan(cfg, org, make_streams(cfg.seed, cfg.start_index)["restructuring"])
         check_plan(cfg, org, out)
     except ConfigError as err:
         assert str(err).startswith("scenario action "), err
@@ -304,7 +304,7 @@ def test_invariants_hold_every_month(cfg):
     event(f"{len(cfg.scenario.actions)} actions")
     model = run_checked(cfg)
     ts = Result.from_model(model).timeseries
-    assert ts["headcount"].iloc[-1] == model.initial_headcount + ts["recruits"].sum() - ts["exits"].sum()
+    assert ts["headcount"].iloc[-1] == model.initial_headcount + ts["recruits"].sum() + ts["from_central"].sum() - ts["exits"].sum()
     assert (ts["headcount"] >= 0).all()
     assert list(ts["month"]) == [format_month(m) for m in range(cfg.start_index, cfg.end_index + 1)]
 

@@ -9,6 +9,7 @@ import yaml
 import sim
 from sim import invariants
 from sim.core.errors import ConfigError
+from sim.core.vocabulary import EXIT_FLOWS
 from sim.model import CadreModel
 from sim.output.result import Result
 from sim.params.schema import SHIPPED_SCENARIOS as SCENARIO_NAMES  # found in configs/scenario/
@@ -19,7 +20,7 @@ from sim.rules import early_retirement
 # the scenarios with restructuring actions, read from their files (composing all 13 configs
 # at collection would cost every pytest process several seconds)
 WITH_ACTIONS = [n for n in SCENARIO_NAMES if yaml.safe_load((CONFIG_DIR / "scenario" / f"{n}.yaml").read_text(encoding="utf-8"))["actions"]]
-EXIT_KINDS = {"retirement", "exit", "early_retirement", "to_commune"}
+EXIT_KINDS = set(EXIT_FLOWS)  # every way of leaving the payroll (sim/core/vocabulary.py)
 SURPLUS_ENDS = {"surplus_placed", "stepped_down", "kept_head", "kept_deputy", "promotion", "transfer"} | EXIT_KINDS
 
 

@@ -45,10 +45,13 @@ class Event:
     EXIT = "exit"
     EARLY_RETIREMENT = "early_retirement"
     TO_COMMUNE = "to_commune"
+    TO_CENTRAL = "to_central"
     # people moving
     RECRUITMENT = "recruitment"
     PROMOTION = "promotion"
     TRANSFER = "transfer"
+    REBALANCE_TRANSFER = "rebalance_transfer"
+    FROM_CENTRAL = "from_central"
     REAPPOINTED = "reappointed"
     EXTENDED = "extended"
     ROTATION_OUT = "rotation_out"
@@ -80,6 +83,7 @@ EXIT_FLOWS = {
     Event.EXIT: "other_exits",
     Event.EARLY_RETIREMENT: "early_retirements",
     Event.TO_COMMUNE: "to_commune",
+    Event.TO_CENTRAL: "to_central",
 }
 # event kinds counted one for one by a flow column
 COUNTED_FLOWS = {Event.RECRUITMENT: "recruits", **EXIT_FLOWS}

@@ -23,6 +23,7 @@ class Phase(IntEnum):
     PROVINCIAL_CONGRESS = -35
     POOL_REVIEW = -20  # after the congresses: the pool is rebuilt for the new term
     ROTATION_WAVE = -10  # rotations draw on the reviewed pool
+    REBALANCE = -5  # needs-based transfers after the month's planned moves
 
 
 # the monthly phases, in order; "record" (data collection) always comes last

@@ -28,6 +28,8 @@ STREAM_NAMES = (
     "transition",
     "pool",
     "rotation",
+    "rebalance",
+    "central",
 )
 _KEYS = {name: zlib.crc32(name.encode()) for name in STREAM_NAMES}
 _STD_NORMAL = statistics.NormalDist()

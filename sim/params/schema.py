@@ -19,6 +19,7 @@ from sim.core.calendar import parse_month
 from sim.core.errors import ConfigError
 from sim.params.checks import check_config
 from sim.params.declare import NONNEG, check_declared, par, section
+from sim.params.schema_moves import CentralSpec, PlanSpec, RebalanceSpec
 from sim.params.schema_org import DistrictSpec, OrgConfig, PopulationSpec, UnitSpec
 from sim.params.schema_policy import (
     AppointmentSpec,
@@ -129,6 +130,7 @@ __all__ = [
     "ActionSpec",
     "AppointmentSpec",
     "BenchmarkSpec",
+    "CentralSpec",
     "CongressSpec",
     "ElectionSpec",
     "DistrictSpec",
@@ -146,6 +148,8 @@ __all__ = [
     "RecruitmentSpec",
     "RotationSpec",
     "ScenarioConfig",
+    "PlanSpec",
+    "RebalanceSpec",
     "SelectionSpec",
     "SEED_MAX",
     "SHIPPED_SCENARIOS",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sim.core.errors import ConfigError
 from sim.core.vocabulary import N_RANKS
 from sim.params.declare import MONTH, NONNEG, PROBABILITY, check_declared, par, section
+from sim.params.schema_moves import CentralSpec, PlanSpec, RebalanceSpec
 from sim.params.schema_staffing import PayrollSpec, TransitionSpec, WageSpec
 from sim.rules import pool as pool_rules
 from sim.rules import retirement as retirement_rules
@@ -464,6 +465,9 @@ class PolicyConfig:
     recruitment: RecruitmentSpec = section(RecruitmentSpec)
     pool: PoolSpec = section(PoolSpec)
     rotation: RotationSpec = section(RotationSpec)
+    plan: PlanSpec = section(PlanSpec)
+    rebalance: RebalanceSpec = section(RebalanceSpec)
+    central: CentralSpec = section(CentralSpec)
     non_local: NonLocalSpec = section(NonLocalSpec)
     term_limit: TermLimitSpec = section(TermLimitSpec)
     congress: CongressSpec = section(CongressSpec)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sim.core.calendar import parse_month
 from sim.core.errors import ConfigError
 from sim.params.declare import NONNEG, PROBABILITY, check_declared, par
 
@@ -69,6 +70,21 @@ class ScenarioConfig:
         {},
         doc="policy keys this scenario changes (nested as under policy:), applied on top of the composed policy",
     )
+    reverse_party_state: str | None = par(
+        None,
+        unit="month (YYYY-MM)",
+        doc="from this month the scenario's mergers of Party bodies with government agencies (units of the party "
+        "and state sectors merged before it) are split again; null keeps them",
+        source="Notice 16-TB/TW (7 Jul 2022) of the Politburo: merging Party agencies with government agencies of "
+        "the same level suspended; the enterprise-bloc change kept",
+    )
+
+    def __post_init__(self) -> None:
+        if self.reverse_party_state is not None:
+            try:
+                parse_month(str(self.reverse_party_state))
+            except ValueError as err:
+                raise ConfigError(f"scenario.reverse_party_state = {self.reverse_party_state!r}: {err}") from None
 
 
 __all__ = ["ACTION_KINDS", "ACTION_LEVELS", "ActionSpec", "ScenarioConfig"]

@@ -44,18 +44,30 @@ class Recruitment(Process):
         age = lo + min(int(u_age * n_ages), n_ages - 1)
         return u_female < rc.women_share, age, u_home, _STD_NORMAL.inv_cdf(u_competence), -math.log(u_budget)
 
-    def recruit(self, p: int, m: int) -> int:
-        """A new cadre enters at post p (an entry-level post); returns its index."""
-        model, org, people = self.model, self.org, self.people
-        i = people.n
-        if i >= people.cap:
-            people.alloc(i + 1)
+    def recruit(self, p: int, m: int) -> int | None:
+        """A new cadre enters at post p (an entry-level post); returns its index (None:
+        the post's unit is at or above its staffing norm and recruits no one,
+        sim/processes/rebalance.py)."""
+        model, org = self.model, self.org
+        if model.rebalance.frozen(p):
+            return None
         key = recruit_key(m, p)
         female, age, home_draw, competence, budget = self._draws_for(key)
         area = int(org.post_area[p])
         n_d = len(org.district_codes)
         home = area if area != PROVINCE_AREA or not n_d else 1 + min(int(home_draw * n_d), n_d - 1)
-        birth = m - age
+        i = self.new_cadre(p, m, key, female, m - age, home, competence, budget, f"R{m // 12}{m % 12 + 1:02d}")
+        model.flows["recruits"] += 1
+        model.log.person(m, Event.RECRUITMENT, i)
+        return i
+
+    def new_cadre(self, p: int, m: int, key: int, female: bool, birth: int, home: int, competence: float, budget: float, prefix: str) -> int:
+        """A cadre from outside the payroll takes post p in month m (a recruit, or a
+        central cadre rotated in); returns its index. The caller records the event."""
+        model, org, people = self.model, self.org, self.people
+        i = people.n
+        if i >= people.cap:
+            people.alloc(i + 1)
         r = int(org.post_rank[p])
         people.birth[i] = birth
         people.female[i] = female
@@ -69,12 +81,10 @@ class Recruitment(Process):
         people.key[i] = key
         model.exits.admit_recruit(i, m, birth, female, r, budget)
         people.n = i + 1
-        people.cadre_ids.append(f"R{m // 12}{m % 12 + 1:02d}-{i:05d}")
+        people.cadre_ids.append(f"{prefix}-{i:05d}")
         model.agents_admitted(i)
         people.rank_since[i] = m
         personnel = model.personnel
         personnel.take_post(i, p, m)
         personnel.headcount += 1
-        model.flows["recruits"] += 1
-        model.log.person(m, Event.RECRUITMENT, i)
         return i

@@ -6,17 +6,26 @@ area — a vacancy, else a swap with the holder, who is transferred into the rot
 post — then return to an equivalent post at home (higher only with a small
 probability), or stay where they are if none is vacant. Rotation experience counts in
 later selection (``experience_bonus``, estimate).
+
+The provincial Standing Committee's 2018-2020 plan (``policy.plan``; the seed article of
+5 Sep 2018) adds, in the plan's months, two kinds of move among the cadres it manages
+(leader posts of ``managed_ranks`` in units with ``psc_remit``): **training rotations**
+of pool members under the same age rule as the yearly wave (Regulation 98-QĐ/TW art. 5), and
+**rule transfers** (điều động) of local holders of non-local-rule posts and of holders
+in a second consecutive term of a term-limited post, to an equivalent post in another
+area (Regulation 98-QĐ/TW). Their events carry a ``detail`` that starts with "plan".
 """
 
 from __future__ import annotations
 
 import itertools
 from collections import defaultdict
+from functools import partial
 
 import numpy as np
 
 from sim.core.calendar import parse_month
-from sim.core.vocabulary import NEVER, SPECIALIST, TOP_RANK, Event
+from sim.core.vocabulary import HEAD, NEVER, SPECIALIST, TOP_RANK, Event
 from sim.engine.phases import Phase
 from sim.engine.streams import pair_key
 from sim.processes.base import Process
@@ -38,6 +47,8 @@ class Rotation(Process):
         super().__init__(model)
         self.pars = model.policy.rotation
         self.reg65_from = parse_month(self.pars.reg65_from)
+        self.plan = model.policy.plan
+        self.plan_months = [parse_month(x) for x in self.plan.months]
         self.away: set[int] = set()  # cadres on rotation now
         self._returns: dict[int, list[int]] = defaultdict(list)  # month -> rotations ending
 
@@ -50,25 +61,23 @@ class Rotation(Process):
     def schedule(self, timetable) -> None:
         if self.pars.per_year > 0:
             timetable.every_year(self.pars.wave_month, self.wave, Phase.ROTATION_WAVE)
+        n = len(self.plan_months)
+        for k, mo in enumerate(self.plan_months):
+            # the plan's totals spread evenly over its months (the first months take the remainder last)
+            rot = (k + 1) * self.plan.rotations // n - k * self.plan.rotations // n
+            tra = (k + 1) * self.plan.transfers // n - k * self.plan.transfers // n
+            if rot or tra:
+                timetable.at(mo, partial(self.plan_wave, rotations=rot, transfers=tra), Phase.ROTATION_WAVE)
 
     def wave(self, m: int) -> None:
         """Start this year's rotations: pool members within the age limits move to a
         vacant post of the same rank in another area for ``length_months``."""
-        rot, org, people, personnel = self.pars, self.org, self.people, self.personnel
+        rot, people = self.pars, self.people
         draws = self.draws
-        vacancies = self.model.indices.vacancies
         cands = self.model.pool.members
         if len(cands):
             cands = cands[people.active[cands] & (people.rot_end[cands] == NEVER) & (people.post[cands] >= 0) & (people.rank[cands] >= 1)]
-            if m >= self.reg65_from:
-                ok = rotation_rules.eligible_for_training_rotation_reg65(
-                    people.ret[cands] - m, np.ones(len(cands), bool), rot.min_months_left_reg65
-                )
-            else:
-                ok = rotation_rules.eligible_for_training_rotation(
-                    m - people.birth[cands], people.female[cands], np.ones(len(cands), bool), rot.max_age_men, rot.max_age_women
-                )
-            cands = cands[ok]
+            cands = cands[self._training_eligible(cands, m)]
         # keyed draws throughout: who goes first, which vacancy, which swap partner depend
         # on the cadres and posts involved, not on how many others there are
         order = draws.order(people.key[cands], salt=0)
@@ -76,36 +85,136 @@ class Rotation(Process):
         for i in cands[order].tolist():
             if started >= rot.per_year:
                 break
-            r = int(people.rank[i])
-            area = int(org.post_area[people.post[i]])
-            options = sorted(
-                p for p in vacancies[r]
-                if org.post_active[p] and org.post_holder[p] < 0 and org.post_kind[p] != SPECIALIST and int(org.post_area[p]) != area
-            )
-            origin_unit = int(people.unit[i])
-            key = int(people.key[i])
-            if options:
-                p = options[draws.smallest(pair_key(key, np.array(options, np.uint64)), salt=1)]
-                personnel.move(i, p, m, Event.ROTATION_OUT)
-            else:
-                # no vacancy of that rank elsewhere: swap with a holder of an equivalent
-                # post in another area, who is transferred into the rotator's post
-                partners = self._swap_partners(r, area)
-                if not len(partners):
-                    continue
-                j = int(partners[draws.smallest(pair_key(key, people.key[partners]), salt=2)])
-                p, p_old = int(people.post[j]), int(people.post[i])
-                personnel.leave_post(j)
-                personnel.move(i, p, m, Event.ROTATION_OUT)
-                personnel.move(j, p_old, m, Event.TRANSFER)
-                self.model.flows["transfers"] += 1
-            people.rot_end[i] = m + rot.length_months
-            people.rot_origin_unit[i] = origin_unit
-            people.rotated[i] = True
-            self.away.add(i)
-            self._returns[m + rot.length_months].append(i)
-            self.model.flows["rotations"] += 1
-            started += 1
+            if self._start(i, m, rot.length_months, salt=1):
+                started += 1
+
+    def _training_eligible(self, cands: np.ndarray, m: int) -> np.ndarray:
+        """Which of ``cands`` may go on a training rotation in month m: within the age
+        limits (Regulation 98-QĐ/TW art. 5), from ``reg65_from`` with enough service left
+        (Regulation 65-QĐ/TW art. 5)."""
+        rot, people = self.pars, self.people
+        if m >= self.reg65_from:
+            return rotation_rules.eligible_for_training_rotation_reg65(people.ret[cands] - m, np.ones(len(cands), bool), rot.min_months_left_reg65)
+        return rotation_rules.eligible_for_training_rotation(
+            m - people.birth[cands], people.female[cands], np.ones(len(cands), bool), rot.max_age_men, rot.max_age_women
+        )
+
+    def _start(self, i: int, m: int, length: int, salt: int, detail: str = "") -> bool:
+        """Rotate cadre i for ``length`` months to a post of its rank in another area: a
+        vacancy, else a swap with the holder, who is transferred into i's post."""
+        org, people, personnel = self.org, self.people, self.personnel
+        draws = self.draws
+        r = int(people.rank[i])
+        area = int(org.post_area[people.post[i]])
+        options = self._vacancies_elsewhere(r, area)
+        origin_unit = int(people.unit[i])
+        key = int(people.key[i])
+        if options:
+            p = options[draws.smallest(pair_key(key, np.array(options, np.uint64)), salt=salt)]
+            personnel.move(i, p, m, Event.ROTATION_OUT, detail)
+        else:
+            # no vacancy of that rank elsewhere: swap with a holder of an equivalent
+            # post in another area, who is transferred into the rotator's post
+            partners = self._swap_partners(r, area)
+            if not len(partners):
+                return False
+            j = int(partners[draws.smallest(pair_key(key, people.key[partners]), salt=salt + 1)])
+            p, p_old = int(people.post[j]), int(people.post[i])
+            personnel.leave_post(j)
+            personnel.move(i, p, m, Event.ROTATION_OUT, detail)
+            personnel.move(j, p_old, m, Event.TRANSFER, detail and f"{detail}: swap")
+            self.model.flows["transfers"] += 1
+        people.rot_end[i] = m + length
+        people.rot_origin_unit[i] = origin_unit
+        people.rotated[i] = True
+        self.away.add(i)
+        self._returns[m + length].append(i)
+        self.model.flows["rotations"] += 1
+        return True
+
+    def _vacancies_elsewhere(self, r: int, area: int, avoid: int = -1) -> list[int]:
+        """Vacant non-specialist posts of rank r outside ``area`` (and ``avoid``), ascending."""
+        org = self.org
+        return sorted(
+            p for p in self.model.indices.vacancies[r]
+            if org.post_active[p] and org.post_holder[p] < 0 and org.post_kind[p] != SPECIALIST
+            and int(org.post_area[p]) not in (area, avoid)
+        )
+
+    # ------------------------------------------------------------------ the 2018-2020 plan
+    def _managed(self, cands: np.ndarray) -> np.ndarray:
+        """Which of ``cands`` (holding a post) are in the Standing Committee's remit."""
+        org, people = self.org, self.people
+        posts = people.post[cands]
+        return org.post_psc[posts] & np.isin(people.rank[cands], self.plan.managed_ranks)
+
+    def plan_wave(self, m: int, rotations: int, transfers: int) -> None:
+        """One month of the Standing Committee's plan: rule transfers first (they are
+        the plan's obligations), then training rotations of pool members."""
+        people, org = self.people, self.org
+        n = people.n
+        if transfers:
+            held = np.flatnonzero(people.active[:n] & (people.post[:n] >= 0) & (people.rot_end[:n] == NEVER))
+            held = held[self._managed(held)]
+            posts = people.post[held]
+            head = org.post_kind[posts] == HEAD
+            local = head & org.post_non_local[posts] & (people.home[held] == org.post_area[posts])
+            second_term = head & org.post_term_limited[posts] & (people.head_terms[held] >= 1)
+            enough = people.ret[held] - m >= self.pars.min_months_left_other
+            cands = held[(local | second_term) & enough]
+            why = np.where(local[(local | second_term) & enough], "plan: non-local rule", "plan: two consecutive terms")
+            order = self.draws.order(people.key[cands], salt=10)
+            done = 0
+            for k in order.tolist():
+                if done >= transfers:
+                    break
+                if self._transfer(int(cands[k]), m, str(why[k])):
+                    done += 1
+        if rotations:
+            cands = self.model.pool.members
+            if len(cands):
+                cands = cands[people.active[cands] & (people.rot_end[cands] == NEVER) & (people.post[cands] >= 0)]
+                cands = cands[self._managed(cands)]
+                cands = cands[self._training_eligible(cands, m)]
+            order = self.draws.order(people.key[cands], salt=20)
+            done = 0
+            for i in cands[order].tolist():
+                if done >= rotations:
+                    break
+                if self._start(i, m, self.plan.length_months, salt=21, detail="plan: training rotation"):
+                    done += 1
+
+    def _transfer(self, i: int, m: int, detail: str) -> bool:
+        """Transfer cadre i for good to an equivalent post in another area (for the
+        non-local rule, outside its home district too): a vacancy, else a swap."""
+        org, people, personnel = self.org, self.people, self.personnel
+        r = int(people.rank[i])
+        p_old = int(people.post[i])
+        area = int(org.post_area[p_old])
+        key = int(people.key[i])
+        options = [p for p in self._vacancies_elsewhere(r, area, avoid=int(people.home[i])) if org.post_kind[p] == org.post_kind[p_old]]
+        if options:
+            p = options[self.draws.smallest(pair_key(key, np.array(options, np.uint64)), salt=11)]
+            personnel.move(i, p, m, Event.TRANSFER, detail)
+            self.model.flows["transfers"] += 1
+            return True
+        partners = self._swap_partners(r, area)
+        if len(partners):
+            # the partner must be able to hold i's post (not local to it if the rule applies)
+            # and i the partner's (outside i's home district)
+            ok = (org.post_kind[people.post[partners]] == org.post_kind[p_old]) & (org.post_area[people.post[partners]] != people.home[i])
+            if org.post_non_local[p_old]:
+                ok &= people.home[partners] != area
+            partners = partners[ok]
+        if not len(partners):
+            return False
+        j = int(partners[self.draws.smallest(pair_key(key, people.key[partners]), salt=12)])
+        p = int(people.post[j])
+        personnel.leave_post(j)
+        personnel.move(i, p, m, Event.TRANSFER, detail)
+        personnel.move(j, p_old, m, Event.TRANSFER, f"{detail}: swap")
+        self.model.flows["transfers"] += 2
+        return True
 
     def _swap_partners(self, r: int, area: int) -> np.ndarray:
         """Cadres of rank r in other areas who hold a non-specialist post and are not

@@ -43,11 +43,60 @@ def _areas(i: int, spec: ActionSpec, org: Org, rng: np.random.Generator) -> list
 
 
 def plan(cfg: SimConfig, org: Org, rng: np.random.Generator) -> list[PlannedAction]:
-    """Resolve and check the scenario's actions; nothing in ``org`` is changed."""
+    """Resolve and check the scenario's actions; nothing in ``org`` is changed.
+
+    With ``scenario.reverse_party_state`` set, the mergers of Party bodies with
+    government agencies that still stand at the end of the plan are split again at that
+    month (Notice 16-TB/TW, 2022): the plan is resolved once to find them, then again
+    with the splits added, from the same random state.
+    """
+    actions = list(cfg.scenario.actions)
+    rev = cfg.scenario.reverse_party_state
+    if rev is None or parse_month(rev) > cfg.end_index:
+        return _plan(cfg, org, rng, actions)
+    saved = rng.bit_generator.state
+    first = _plan(cfg, org, rng, actions, check=False)
+    rng.bit_generator.state = saved
+    return _plan(cfg, org, rng, actions + _reversals(first, org, parse_month(rev)))
+
+
+def _reversals(planned: list[PlannedAction], org: Org, rev: int) -> list[ActionSpec]:
+    """A split at month ``rev`` of each merger made before it that joined units of the
+    party and state sectors and still stands at the end of the plan."""
+    standing = set()
+    state_of = {u.uid: u.sector for u in org.units}
+    for pa in planned:
+        if pa.spec.kind == "split":
+            standing -= {g[0] for g in pa.groups}
+        if pa.spec.kind == "merge":
+            standing -= {u for g in pa.groups for u in g}  # merged again: not this merger any more
+        if pa.spec.kind == "merge" and pa.month < rev:
+            for group, new in zip(pa.groups, pa.new_uids):
+                if {"party", "state"} <= {state_of.get(u) for u in group}:
+                    standing.add(new)
+    by_key: dict[tuple[str, str], list[str]] = {}
+    for uid in sorted(standing, key=lambda u: (org.area_codes.index(u.split(".", 1)[0]), u)):
+        code, key = uid.split(".", 1)
+        level = "province" if code == org.area_codes[PROVINCE_AREA] else "district"
+        by_key.setdefault((level, key), []).append(code)
+    return [
+        ActionSpec(
+            kind="split",
+            month=format_month(rev),
+            level=level,
+            units=[key],
+            districts=codes if level == "district" else "all",
+            note="Notice 16-TB/TW (7 Jul 2022): the Party-state merger suspended",
+        )
+        for (level, key), codes in sorted(by_key.items())
+    ]
+
+
+def _plan(cfg: SimConfig, org: Org, rng: np.random.Generator, actions: list[ActionSpec], check: bool = True) -> list[PlannedAction]:
     start, end = cfg.start_index, cfg.end_index
     state = PlanState.of(cfg, org)
     out: list[PlannedAction] = []
-    indexed = sorted(enumerate(cfg.scenario.actions, start=1), key=lambda t: (_month(t[0], t[1]), t[0]))
+    indexed = sorted(enumerate(actions, start=1), key=lambda t: (_month(t[0], t[1]), t[0]))
     for i, spec in indexed:
         month = _month(i, spec)
         if not start <= month <= end:
@@ -60,7 +109,8 @@ def plan(cfg: SimConfig, org: Org, rng: np.random.Generator) -> list[PlannedActi
                 raise fail(i, spec, f"deadline {spec.deadline} is before the action's month")
         groups, new_uids = ACTIONS[spec.kind].resolve(i, spec, areas, state)
         out.append(PlannedAction(i, spec, month, groups, areas, new_uids, deadline))
-    check_plan(cfg, org, out)
+    if check:
+        check_plan(cfg, org, out)
     return out
 
 

@@ -108,13 +108,13 @@ class Personnel:
         for f in self.on_take:
             f(i, p, kind, keep, m)
 
-    def move(self, i: int, p: int, m: int, kind: str) -> None:
+    def move(self, i: int, p: int, m: int, kind: str, detail: str = "") -> None:
         """Move cadre i from its post (if any) into vacant post p, recording an event."""
         for f in self.on_release:
             f(i)
         self.leave_post(i)
         self.take_post(i, p, m)
-        self.log.person(m, kind, i)
+        self.log.person(m, kind, i, detail)
 
     def transfer(self, i: int, p: int, m: int) -> None:
         """Move cadre i to vacant post p at the same rank (điều động)."""

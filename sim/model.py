@@ -26,6 +26,7 @@ from sim.params.compose import load_config
 from sim.params.schema import SimConfig
 from sim.processes.assessment import Assessment
 from sim.processes.congress import Congress
+from sim.processes.elections import Elections
 from sim.processes.exits import Exits
 from sim.processes.payroll import Payroll
 from sim.processes.pool import Pool
@@ -44,7 +45,7 @@ from sim.world.roster_checks import load_roster_checked
 
 # The processes, in the order they are set up, admit the starting cadres, measure and
 # check; within a monthly phase, hooks run in this order too.
-PROCESSES = (Assessment, Exits, Terms, Payroll, Transition, Rotation, Pool, Recruitment, Vacancies, TermLimit, Congress)
+PROCESSES = (Assessment, Exits, Terms, Payroll, Transition, Rotation, Pool, Recruitment, Vacancies, TermLimit, Congress, Elections)
 
 
 class CadreModel(mesa.Model):

@@ -30,7 +30,7 @@ import numpy as np
 from sim.core.calendar import every, format_month, parse_month
 from sim.core.vocabulary import HEAD, PROVINCIAL_LEADER_RANK, Event
 from sim.engine.phases import Phase
-from sim.processes.base import Process
+from sim.processes.base import InvariantError, Process
 from sim.rules import congress as congress_rules
 from sim.rules import early_retirement
 from sim.rules.retirement import retirement_month_index
@@ -251,3 +251,15 @@ class Congress(Process):
         model.log.organisation(
             m, Event.PROVINCIAL_CONGRESS, "P", f"committee of {comp['size']} and standing committee of {len(standing)} elected at {format_month(m)}"
         )
+
+    def check(self) -> None:
+        people = self.people
+        n = people.n
+        standing = np.flatnonzero(people.in_standing[:n] & people.active[:n])
+        if len(standing) and not people.in_committee[standing].all():
+            raise InvariantError(f"{int((~people.in_committee[standing]).sum())} standing-committee members are not committee members")
+        if len(standing) > self.pars.standing_size:
+            raise InvariantError(f"standing committee of {len(standing)} > policy.congress.standing_size = {self.pars.standing_size}")
+        members = int(np.count_nonzero(people.in_committee[:n] & people.active[:n]))
+        if members > self.committee_size:
+            raise InvariantError(f"{members} committee members in service > the committee's size {self.committee_size}")

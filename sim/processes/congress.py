@@ -7,7 +7,9 @@ early-retirement regime (Decree 26/2015; Decree 177/2024 from 2025). The provinc
 provincial Party committee (about 5% smaller each time) from holders of posts of rank
 >= ``COMMITTEE_MIN_RANK`` and their pool candidates, under the age rule (first time a
 full term left, re-elected at least half a term), with the women and under-40 targets
-as a preference (sim/rules/congress.py), and the committee elects its standing committee
+as a preference (sim/rules/congress.py); the top leaders, and sitting members who can stand
+again and still hold a post of those ranks (``incumbents_first``), are elected first. The
+committee then elects its standing committee
 (``standing_size``): the provincial top leaders (ranks 5-6) first, then by score.
 
 The start: the incumbent committee (``previous_committee_size``, elected at the last

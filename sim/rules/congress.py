@@ -14,6 +14,11 @@ Source: Directive 35-CT/TW (30 May 2019) on Party congresses at all levels towar
 * **composition**: under 40 at least 10%, 40–50 about 40–50%; women at least 15%
   (medium confidence).
 
+The incumbent committee at the start (:func:`seed_committee`) is drawn to the 2015
+outcome (mean age 50.05, women 13 %: Women's Union report on the first 21 provinces,
+hoilhpn.org.vn), and each committee elects a standing committee (:func:`select_standing`;
+about 15 members in 2015, same report).
+
 The same functions serve the 2025 round (Directive 45-CT/TW, 14 Apr 2025: reference
 months Jun 2025 district / Sep 2025 province, re-election 48 months, current ages).
 """

@@ -27,6 +27,7 @@ from sim.params.schema import SimConfig
 from sim.processes.assessment import Assessment
 from sim.processes.central import Central
 from sim.processes.congress import Congress
+from sim.processes.elections import Elections
 from sim.processes.exits import Exits
 from sim.processes.payroll import Payroll
 from sim.processes.pool import Pool
@@ -47,7 +48,8 @@ from sim.world.roster_checks import load_roster_checked
 # The processes, in the order they are set up, admit the starting cadres, measure and
 # check; within a monthly phase, hooks run in this order too.
 PROCESSES = (
-    Assessment, Exits, Central, Terms, Payroll, Transition, Rotation, Pool, Recruitment, Rebalance, Vacancies, TermLimit, Congress,
+    Assessment, Exits, Central, Terms, Payroll, Transition, Rotation, Pool, Recruitment, Rebalance, Vacancies, TermLimit,
+    Congress, Elections,
 )
 
 

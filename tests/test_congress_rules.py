@@ -7,8 +7,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.rules.congress import age_rule_ok, birth_cutoff, committee_size, composition, select_committee
+import sim
+from sim.core.calendar import parse_month
+from sim.model import CadreModel
+from sim.rules.congress import (
+    age_rule_ok,
+    birth_cutoff,
+    committee_size,
+    composition,
+    previous_round,
+    seed_committee,
+    select_committee,
+    select_standing,
+)
 from sim.rules.eligibility import months_left
+from sim.rules.retirement import retirement_month_index
 
 # Published birth cut-offs for the 2020-2025 committees (Directive 35-CT/TW, as quoted by
 # baothainguyen.vn, 27 Feb 2020). Computed with the 2012 ages (60/55) at the start of the
@@ -165,3 +178,144 @@ def test_composition():
     }
     empty = composition(np.array([], dtype=int), incumbent, female, age)
     assert empty["size"] == 0 and math.isnan(empty["share_women"]) and math.isnan(empty["mean_age"])
+
+
+# ---------------------------------------------------------------- the incumbent committee
+
+
+def test_previous_round_is_derived_from_the_cycle():
+    listed = [parse_month("2020-10"), parse_month("2025-10")]
+    assert previous_round(listed, 60, parse_month("2018-09")) == (parse_month("2015-10"), -1)
+    assert previous_round(listed, 60, parse_month("2020-10")) == (parse_month("2015-10"), -1)  # not yet held
+    assert previous_round(listed, 60, parse_month("2020-11")) == (parse_month("2020-10"), 0)
+    assert previous_round(listed, 60, parse_month("2031-01")) == (parse_month("2030-10"), 2)
+    assert previous_round(listed, 60, parse_month("2009-01")) == (parse_month("2005-10"), -1)
+
+
+def _seed_inputs(n=80, seed=3):
+    rng = np.random.default_rng(seed)
+    return dict(
+        eligible=rng.random(n) < 0.9,
+        first=np.arange(n) < 5,
+        female=rng.random(n) < 0.2,
+        age_years=rng.uniform(35, 58, n),
+        u=rng.random(n),
+    )
+
+
+def test_seed_committee_size_women_age_and_order_independence():
+    c = _seed_inputs()
+    sel = seed_committee(**c, size=40, women_share=0.13, mean_age=50.0, order_first=-np.arange(80))
+    assert len(sel) == 40 and len(set(sel.tolist())) == 40
+    assert c["eligible"][sel].all()
+    top = np.flatnonzero(c["first"] & c["eligible"])
+    assert sel[: len(top)].tolist() == top[::-1].tolist()  # the top leaders first, highest order first
+    assert int(c["female"][sel].sum()) == max(round(0.13 * 40), int(c["female"][top].sum()))
+    assert abs(c["age_years"][sel].mean() - 50.0) < 0.5  # the draw is tilted to the target age
+    young = seed_committee(**c, size=40, women_share=0.13, mean_age=42.0)
+    assert c["age_years"][young].mean() < c["age_years"][sel].mean() - 3
+    # the same people whatever the candidates' order (draws keyed by identity)
+    perm = np.random.default_rng(0).permutation(80)
+    shuffled = {k: v[perm] for k, v in c.items()}
+    sel2 = seed_committee(**shuffled, size=40, women_share=0.13, mean_age=50.0, order_first=-np.arange(80)[perm])
+    assert set(perm[sel2].tolist()) == set(sel.tolist())
+
+
+def test_select_standing_top_leaders_first_then_score():
+    rank = np.array([4, 6, 4, 5, 4, 5, 3])
+    score = np.array([9.0, -1.0, 2.0, -2.0, 5.0, 0.0, 7.0])
+    assert select_standing(rank, score, 4, top_rank=5).tolist() == [1, 5, 3, 0]
+    assert select_standing(rank, score, 10, top_rank=5).tolist() == [1, 5, 3, 0, 6, 4, 2]
+
+
+@pytest.fixture(scope="module")
+def seeded():
+    """Models of 5 seeds after their first month (the incumbent committee is seeded)."""
+    out = []
+    for seed in range(5):
+        model = CadreModel(sim.load_config([f"seed={seed}", "end=2018-12"]))
+        model.step()
+        out.append(model)
+    return out
+
+
+def test_the_starting_committee_is_54_members_near_the_2015_composition(seeded):
+    prev = parse_month("2015-10")  # one period before the first listed congress, 2020-10
+    ages, women = [], []
+    for model in seeded:
+        p = model.people
+        members = np.flatnonzero(p.in_committee[: p.n])
+        assert len(members) == 54  # Thái Bình 2015-2020 (baochinhphu.vn)
+        age = (prev - p.birth[members]) / 12
+        ages.append(age.mean())
+        women.append(p.female[members].mean())
+        # each could have been elected at 2015-10: a full term left on the 2012 ages, or half
+        # a term for those holding a committee rank since 2010-10
+        left = retirement_month_index(p.birth[members], p.female[members], "labour_code_2012") - prev
+        since_2010 = (p.rank[members] >= 4) & (p.rank_since[members] <= prev - 60)
+        assert np.all(left >= np.where(since_2010, 30, 60))
+        # the top leaders in post at the start who could have been elected in 2015 are members
+        n = p.n
+        top = np.flatnonzero(p.active[:n] & (p.post[:n] >= 0) & (p.rank[:n] >= 5) & (p.post_since[:n] < model.start))
+        left = retirement_month_index(p.birth[top], p.female[top], "labour_code_2012") - prev
+        since_2010 = p.rank_since[top] <= prev - 60
+        top = top[left >= np.where(since_2010, 30, 60)]
+        assert len(top) >= 4
+        assert p.in_committee[top].all()
+        assert model.summary_extra["congress_2015_size"] == 54
+    assert 48.5 < np.mean(ages) < 51.5  # 2015 national outcome: 50.05 (hoilhpn.org.vn)
+    assert 0.11 < np.mean(women) < 0.15  # 2015 national outcome: 13 %
+    assert np.mean(ages) == pytest.approx(np.mean([m.summary_extra["congress_2015_mean_age"] for m in seeded]))
+
+
+def test_the_starting_standing_committee_is_15_committee_members(seeded):
+    for model in seeded:
+        p = model.people
+        standing = np.flatnonzero(p.in_standing[: p.n])
+        assert len(standing) == 15
+        assert p.in_committee[standing].all()
+        members = np.flatnonzero(p.in_committee[: p.n])
+        top = members[p.rank[members] >= 5]
+        assert set(top.tolist()) <= set(standing.tolist())
+        model.congress.check()
+
+
+@pytest.fixture(scope="module")
+def congress_2020():
+    """One baseline run through the 2020 congress: the members before and after it."""
+    model = CadreModel(sim.load_config(["seed=2", "end=2020-12"]))
+    while model.month < parse_month("2020-10"):
+        model.step()
+    p = model.people
+    before = np.flatnonzero(p.in_committee[: p.n] & p.active[: p.n])
+    # sitting members in a post of the committee's ranks with 30 months left (2012 ages)
+    left = retirement_month_index(p.birth[before], p.female[before], "labour_code_2012") - parse_month("2020-10")
+    can = before[(left >= 30) & (p.post[before] >= 0) & (p.rank[before] >= 4)]
+    model.step()
+    return model, before, can
+
+
+def test_the_2020_congress_reelects_sitting_members_who_can_stand_and_elects_a_standing_committee(congress_2020):
+    model, before, can = congress_2020
+    p = model.people
+    s = model.summary_extra
+    assert len(can) > 20
+    assert p.in_committee[can].all()  # re-elected (policy.congress.incumbents_first)
+    members = np.flatnonzero(p.in_committee[: p.n])
+    assert len(members) == s["congress_2020_size"] == 51
+    assert s["congress_2020_share_new"] == pytest.approx(1 - np.isin(members, before).mean())
+    assert 0.15 < s["congress_2020_share_new"] < 0.5
+    standing = np.flatnonzero(p.in_standing[: p.n])
+    assert len(standing) == s["congress_2020_standing_size"] == 15
+    assert p.in_committee[standing].all()
+    top = members[p.rank[members] >= 5]
+    assert set(top.tolist()) <= set(standing.tolist())
+    for k in ("standing_share_new", "standing_share_women", "standing_share_under40"):
+        assert 0.0 <= s[f"congress_2020_{k}"] <= 1.0
+    assert 40 < s["congress_2020_standing_mean_age"] < 60
+    model.congress.check()
+
+
+def test_a_bad_standing_committee_size_names_the_key():
+    with pytest.raises(sim.core.errors.ConfigError, match="policy.congress.standing_size"):
+        sim.load_config(["policy.congress.standing_size=0"])

@@ -44,7 +44,7 @@ def test_elected_terms_after_the_first_cycle_run_to_the_next_one():
     model = CadreModel(cfg)
     while model.running and model.month <= parse_month("2021-06"):
         model.step()
-    for uid, want in (("P.party_standing", "2025-10"), ("P.pc_leadership", "2026-05"), ("TB.party_committee", "2025-06")):
+    for uid, want in (("P.party_standing", "2025-10"), ("P.pc_leadership", "2026-03"), ("TB.party_committee", "2025-06")):
         assert holder_term_end(model, uid) == want, uid
 
 
@@ -52,8 +52,8 @@ def test_the_cycles_continue_past_2025():
     model = CadreModel(sim.load_config(["end=2035-12"]))
     months = model.terms.cycle_months
     assert parse_month("2030-10") in months[("congress", True)]
-    assert parse_month("2031-05") in months[("election", True)]
-    assert parse_month("2026-05") in months[("election", False)]
+    assert parse_month("2031-03") in months[("election", True)]  # 2026-03 (15 Mar 2026), then every 5 years
+    assert parse_month("2026-03") in months[("election", False)]
 
 
 def test_training_rotation_age_rule_changes_in_2022():

@@ -75,6 +75,7 @@ class Event:
     POOL_REVIEW = "pool_review"
     DISTRICT_CONGRESS = "district_congress"
     PROVINCIAL_CONGRESS = "provincial_congress"
+    ELECTION = "election"  # People's Council election: the council and committee leaders stand again
 
 
 # each way of leaving the payroll -> the flow column that counts it (besides "exits")

@@ -28,6 +28,7 @@ TERMS: tuple[tuple[str, str, str, str], ...] = (
     ("hệ số lương", "salary coefficient", "a cadre's pay as a multiple of the base salary", "bội số của lương cơ sở"),
     ("Ban Thường vụ", "Standing Committee", "the provincial Party committee's standing body", "Ban Thường vụ Tỉnh ủy"),
     ("đại hội", "congress", "the Party congress that elects a committee every five years (2020, 2025)", "đại hội Đảng bộ, nhiệm kỳ 5 năm (2020, 2025)"),
+    ("bầu cử Hội đồng nhân dân", "People's Council election", "the election after which council and People's Committee leaders are re-elected or replaced (23 May 2021, NA Resolution 133/2020; 15 Mar 2026); re-election needs 30 months of working age left (Guidance 26-HD/BTCTW)", "bầu cử đại biểu Hội đồng nhân dân (23/5/2021, Nghị quyết 133/2020/QH14; 15/3/2026); tái cử chức danh lãnh đạo chính quyền cần còn ít nhất 30 tháng công tác (Hướng dẫn 26-HD/BTCTW)"),
 )
 
 PHRASES: dict[str, dict[str, str]] = {

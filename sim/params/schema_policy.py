@@ -417,11 +417,48 @@ class CongressSpec:
     under40_target: float = par(
         0.10, unit="share of the committee", check=PROBABILITY, source=f"{DIR_35}: under 40 >= 10 %"
     )
+    previous_mean_age: float = par(
+        50.05,
+        unit="years (age at the previous congress)",
+        doc="mean age the incumbent committee at the start is drawn to, at the congress that elected it "
+        "(the last provincial congress before the start: 2015-10 for a start in 2018, one period before "
+        "the first of province_months; the month is an estimate)",
+        source="provincial committees elected in 2015, first 21 provinces: mean age 50.05 "
+        "(Women's Union report, hoilhpn.org.vn; medium confidence)",
+    )
+    previous_women_share: float = par(
+        0.13,
+        unit="share of the committee",
+        check=PROBABILITY,
+        doc="women's share of the incumbent committee at the start",
+        source="provincial committees elected in 2015, first 21 provinces: 146 women of 1,123 "
+        "(Women's Union report, hoilhpn.org.vn; medium confidence)",
+    )
+    incumbents_first: bool = par(
+        True,
+        doc="at a congress, members who meet the re-election age rule and still hold a post of the committee's "
+        "ranks are re-elected before the other seats are filled (with the top leaders); false: they compete "
+        "on score with the newcomers",
+        source="estimate: practice (the personnel plan gives the committee's seats by post); it brings the share "
+        "new near the 2015 outcome, 352 first-timers of 1,123 members (31 %, first 21 provinces, hoilhpn.org.vn)",
+    )
+    standing_size: int = par(
+        15,
+        unit="members",
+        doc="the standing committee the provincial committee elects from its members at each congress "
+        "(and the incumbent one at the start)",
+        source="2015 provincial congresses, first 21 provinces: 314 standing-committee members, about 15 "
+        "each (Women's Union report, hoilhpn.org.vn; medium confidence)",
+    )
 
     def __post_init__(self) -> None:
         check_declared(self, "policy.congress")
         if self.previous_committee_size < 1:
             raise ConfigError("policy.congress.previous_committee_size must be >= 1")
+        if not 0 < self.previous_mean_age < 100:
+            raise ConfigError(f"policy.congress.previous_mean_age = {self.previous_mean_age} must be an age in years (0..100)")
+        if self.standing_size < 1:
+            raise ConfigError("policy.congress.standing_size must be >= 1")
 
 
 @dataclass
@@ -429,11 +466,13 @@ class ElectionSpec:
     """People's Council elections, whose term People's Council and Committee leaders serve."""
 
     months: list[str] = par(
-        ["2021-05"],
+        ["2021-05", "2026-03"],
         unit="months (YYYY-MM)",
         check=MONTH,
         doc="the elections known; later ones follow every period_years",
-        source="National Assembly Resolution 133/2020/QH14: election day 23 May 2021 (terms 2021-2026)",
+        source="National Assembly Resolution 133/2020/QH14: election day 23 May 2021 (terms 2021-2026); "
+        "the 2021-2026 terms were shortened and the next election held on 15 Mar 2026 "
+        "(langnhindongdoi.com; thaison.tuyenquang.gov.vn)",
     )
     period_years: int = par(
         5,
@@ -441,6 +480,32 @@ class ElectionSpec:
         check=NONNEG,
         doc="years between elections after the last month listed (0: only the months listed)",
         source="Law on the Organisation of Local Government (2015): the People's Council's term is five years",
+    )
+    age_rule_basis: str = par(
+        "labour_code_2012",
+        choices=retirement_rules.RULES,
+        doc="retirement ages the first election's age rule is computed with (later elections: the ages in "
+        "force, policy.retirement_rule)",
+        source="Guidance 26-HD/BTCTW (18 Oct 2019) on the 2020-2025 personnel work used the ages in force in "
+        "2019 (60/55) (luatvietnam.vn)",
+    )
+    reelected_min_months: int = par(
+        30,
+        unit="months",
+        check=NONNEG,
+        doc="working age left at the first election month that a People's Council or Committee leader needs "
+        "to stand again; those short of it are not re-elected (first-timers need a full term: the "
+        "vacancy process's policy.appointment.min_months_left)",
+        source="Guidance 26-HD/BTCTW (18 Oct 2019): re-election to government posts at least 30 months, "
+        "reference month May 2021 (luatvietnam.vn)",
+    )
+    reelected_min_months_later: int = par(
+        48,
+        unit="months",
+        check=NONNEG,
+        doc="the same for the later elections",
+        source=f"{DIR_45}: those re-elected to a Party committee (48 months left) may be re-elected to "
+        "government leadership posts (laodongthudo.vn); measured here at the election month (approximation)",
     )
 
     def __post_init__(self) -> None:

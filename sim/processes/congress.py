@@ -7,7 +7,20 @@ early-retirement regime (Decree 26/2015; Decree 177/2024 from 2025). The provinc
 provincial Party committee (about 5% smaller each time) from holders of posts of rank
 >= ``COMMITTEE_MIN_RANK`` and their pool candidates, under the age rule (first time a
 full term left, re-elected at least half a term), with the women and under-40 targets
-as a preference (sim/rules/congress.py).
+as a preference (sim/rules/congress.py); the top leaders, and sitting members who can stand
+again and still hold a post of those ranks (``incumbents_first``), are elected first. The
+committee then elects its standing committee
+(``standing_size``): the provincial top leaders (ranks 5-6) first, then by score.
+
+The start: the incumbent committee (``previous_committee_size``, elected at the last
+provincial congress before the start: 2015-10 for a start in 2018) and its standing
+committee are seeded in the first month, after the first pool review, from the holders
+of posts of rank >= ``COMMITTEE_MIN_RANK`` and their pool candidates: the top leaders
+first, then a keyed draw (stream ``population``: the incumbents are part of the starting
+population) with the 2015 national composition (``previous_mean_age``,
+``previous_women_share``), among those who could have been elected then under the age
+rule at that congress (the first round's rule and ages; a candidate holding such a rank
+since the congress before counts as re-elected).
 """
 
 from __future__ import annotations
@@ -19,20 +32,26 @@ import numpy as np
 from sim.core.calendar import every, format_month, parse_month
 from sim.core.vocabulary import HEAD, PROVINCIAL_LEADER_RANK, Event
 from sim.engine.phases import Phase
-from sim.processes.base import Process
+from sim.processes.base import InvariantError, Process
 from sim.rules import congress as congress_rules
 from sim.rules import early_retirement
 from sim.rules.retirement import retirement_month_index
 
 # the committee is drawn from holders of posts of this rank and above (directors and
-# district top leaders; estimate) — and the 2015-2020 committee at the start is
-# approximated by them
+# district top leaders; estimate) and their pool candidates, at the congresses and for
+# the incumbent committee at the start
 COMMITTEE_MIN_RANK = 4
+# the incumbent committee at the start is part of the starting population: its draws are
+# keyed draws of that stream (by cadre), salted apart from any other use
+SEED_STREAM, SEED_SALT = "population", 7
 
 
 class Congress(Process):
     name = "congress"
-    columns = {"in_committee": (bool, False)}  # member of the provincial Party committee
+    columns = {
+        "in_committee": (bool, False),  # member of the provincial Party committee
+        "in_standing": (bool, False),  # member of its standing committee
+    }
 
     def __init__(self, model):
         super().__init__(model)
@@ -45,14 +64,14 @@ class Congress(Process):
 
     def schedule(self, timetable) -> None:
         c, end = self.pars, timetable.end
+        # the incumbent committee: after the start's pool review (same priority, scheduled
+        # later), unless a congress falls in the start month (then before it, without the pool)
+        first_month = timetable.start in every(c.province_months, c.period_years, end)
+        timetable.at(timetable.start, self.seed_incumbents, Phase.DISTRICT_CONGRESS if first_month else Phase.POOL_REVIEW)
         for k, mo in enumerate(every(c.district_months, c.period_years, end)):
             timetable.at(mo, partial(self.district, round_index=k), Phase.DISTRICT_CONGRESS)
         for k, mo in enumerate(every(c.province_months, c.period_years, end)):
             timetable.at(mo, partial(self.provincial, round_index=k), Phase.PROVINCIAL_CONGRESS)
-
-    def admit(self, idx: np.ndarray, pop) -> None:
-        people = self.people
-        people.in_committee[idx] = people.active[idx] & (people.rank[idx] >= COMMITTEE_MIN_RANK)
 
     # ------------------------------------------------------------------ helpers
     def _age_basis(self, round_index: int) -> tuple[str, int]:
@@ -69,11 +88,18 @@ class Congress(Process):
     def _not_reelected(self, units, rule: str, min_months: int, m: int) -> int:
         """Holders of Party-committee leadership posts without enough working time left
         on the directive's age basis leave with the over-age regime (Decree 26/2015; 177/2024 from 2025)."""
-        org, people, model = self.org, self.people, self.model
+        org = self.org
+        holders = [h for u in units for p in org.posts_of(u) if (h := int(org.post_holder[p])) >= 0]
+        return self.leave_over_age(holders, rule, min_months, m)
+
+    def leave_over_age(self, holders: list[int], rule: str, min_months: int, m: int, why: str = "not re-elected") -> int:
+        """Those of ``holders`` with fewer than ``min_months`` of working age left (on
+        ``rule``'s ages) leave with the over-age early-retirement regime (Decree 26/2015;
+        Decree 177/2024 from 2025); the number who left. Also used by the elections."""
+        people, model = self.people, self.model
         out = 0
         # removing one holder changes no other post's holder: the holders and their
         # working time left can be read first, in one vectorised call
-        holders = [h for u in units for p in org.posts_of(u) if (h := int(org.post_holder[p])) >= 0]
         if not holders:
             return out
         months_left = self._months_left_on(np.array(holders), rule, m).tolist()
@@ -87,7 +113,7 @@ class Congress(Process):
                 cost = pay.total * float(people.pay[h])  # base salaries
                 model.flows["severance_cost"] += cost
                 model.flows["severance_cost_vnd"] += cost * model.payroll.base_salary_vnd(m)
-                detail = f"not re-elected ({early_retirement.LAW[reg]}): {pay.total:.2f} months' salary"
+                detail = f"{why} ({early_retirement.LAW[reg]}): {pay.total:.2f} months' salary"
                 model.personnel.remove(h, Event.EARLY_RETIREMENT, m, detail=detail)
                 out += 1
         return out
@@ -116,22 +142,84 @@ class Congress(Process):
         extra[f"district_congress_{year}_non_local_secretaries"] = self._non_local_share(units)
         self.model.log.organisation(m, Event.DISTRICT_CONGRESS, "", f"{len(units)} district congresses; {gone} not re-elected")
 
-    def provincial(self, m: int, round_index: int) -> None:
-        """The provincial congress elects the provincial Party committee."""
-        c, org, people, model = self.pars, self.org, self.people, self.model
-        rule, min_months = self._age_basis(round_index)
-        self._not_reelected(self._party_committees("province"), rule, min_months, m)
+    def _candidates(self) -> np.ndarray:
+        """Holders of posts of rank >= COMMITTEE_MIN_RANK and their pool candidates."""
+        org, people, pool = self.org, self.people, self.model.pool
         n = people.n
         holders = np.flatnonzero(people.active[:n] & (people.post[:n] >= 0) & (people.rank[:n] >= COMMITTEE_MIN_RANK))
-        pool = model.pool
         pool_for_top = np.zeros(0, np.int64)
         if len(pool.post):
             sel = (org.post_rank[pool.post] >= COMMITTEE_MIN_RANK) & people.active[pool.cadre]
             pool_for_top = pool.cadre[sel]
-        cands = np.unique(np.concatenate([holders, pool_for_top]))
+        return np.unique(np.concatenate([holders, pool_for_top]))
+
+    def _score(self, cands: np.ndarray, m: int) -> np.ndarray:
+        return self.people.competence[cands] + self.model.policy.selection.noise_sd * self.model.assessment.noise(cands, m)
+
+    def _standing(self, members: np.ndarray, m: int) -> np.ndarray:
+        """The standing committee elected from committee members ``members``."""
+        people = self.people
+        pos = congress_rules.select_standing(people.rank[members], self._score(members, m), self.pars.standing_size, PROVINCIAL_LEADER_RANK)
+        return members[pos]
+
+    def _record(self, year: int, comp: dict, prefix: str = "") -> None:
+        extra = self.model.summary_extra
+        for k, v in comp.items():
+            extra[f"congress_{year}_{prefix}{k}"] = float(v)
+
+    def seed_incumbents(self, m: int) -> None:
+        """The incumbent committee and standing committee at the start (see the module)."""
+        c, people = self.pars, self.people
+        period = 12 * (c.period_years or 5)  # Party Charter art. 15: five-year terms
+        listed = sorted(parse_month(x) for x in c.province_months)
+        prev, k = congress_rules.previous_round(listed, period, m)
+        rule, min_months = self._age_basis(max(k, 0))
+        cands = self._candidates()
+        # could have been elected at that congress: re-elected (holding such a rank since
+        # the congress before) with min_months left, first-timers with a full term
+        incumbent = (people.rank[cands] >= COMMITTEE_MIN_RANK) & (people.rank_since[cands] <= prev - period)
+        left = self._months_left_on(cands, rule, prev)
+        eligible = congress_rules.age_rule_ok(incumbent, left, c.first_time_min_months, min_months)
+        age_then = (prev - people.birth[cands]) / 12.0
+        u = self.model.streams.keyed(SEED_STREAM).uniform(people.key[cands], SEED_SALT)
+        rank = people.rank[cands]
+        pos = congress_rules.seed_committee(
+            eligible,
+            rank >= PROVINCIAL_LEADER_RANK,
+            people.female[cands],
+            age_then,
+            u,
+            self.committee_size,
+            women_share=c.previous_women_share,
+            mean_age=c.previous_mean_age,
+            order_first=-rank,
+        )
+        members = cands[pos]
+        people.in_committee[members] = True
+        standing = self._standing(members, m)
+        people.in_standing[standing] = True
+        # the incumbents as they were at their congress (ages then); nobody is new to them
+        year, none = prev // 12, np.zeros(len(cands), bool)
+        comp = congress_rules.composition(pos, none, people.female[cands], age_then)
+        comp.pop("share_new")
+        self._record(year, comp)
+        at = np.searchsorted(cands, standing)
+        comp = congress_rules.composition(at, none, people.female[cands], age_then)
+        comp.pop("share_new")
+        self._record(year, comp, "standing_")
+
+    def provincial(self, m: int, round_index: int) -> None:
+        """The provincial congress elects the provincial Party committee and its standing committee."""
+        c, people, model = self.pars, self.people, self.model
+        rule, min_months = self._age_basis(round_index)
+        self._not_reelected(self._party_committees("province"), rule, min_months, m)
+        cands = self._candidates()
         size = congress_rules.committee_size(self.committee_size, c.shrink)
-        score = people.competence[cands] + model.policy.selection.noise_sd * model.assessment.noise(cands, m)
+        score = self._score(cands, m)
         age = (m - people.birth[cands]) / 12.0
+        first = people.rank[cands] >= PROVINCIAL_LEADER_RANK  # the top leaders
+        if c.incumbents_first:  # and sitting members who still hold a post of the committee's ranks
+            first |= people.in_committee[cands] & (people.post[cands] >= 0) & (people.rank[cands] >= COMMITTEE_MIN_RANK)
         selected = congress_rules.select_committee(
             people.in_committee[cands],
             self._months_left_on(cands, rule, m),
@@ -143,19 +231,37 @@ class Congress(Process):
             reelected_min_months=min_months,
             women_target=c.women_target,
             under40_target=c.under40_target,
-            key_post=people.rank[cands] >= PROVINCIAL_LEADER_RANK,
+            key_post=first,
         )
         comp = congress_rules.composition(selected, people.in_committee[cands], people.female[cands], age)
         year = m // 12
+        self._record(year, comp)
+        members = cands[selected]
+        standing = self._standing(members, m)
+        at = np.searchsorted(cands, standing)  # cands is sorted (np.unique)
+        self._record(year, congress_rules.composition(at, people.in_standing[cands], people.female[cands], age), "standing_")
         extra = model.summary_extra
-        for k, v in comp.items():
-            extra[f"congress_{year}_{k}"] = float(v)
         extra[f"congress_{year}_non_local_district_secretaries"] = self._non_local_share(self._party_committees("district"))
-        pm = pool.measure(m)
+        pm = model.pool.measure(m)
         for k in ("pool_size", "pool_women_share", "pool_under40_share", "bench_strength"):
             extra[f"congress_{year}_{k}"] = float(pm[k])
         people.in_committee[:] = False
-        people.in_committee[cands[selected]] = True
+        people.in_committee[members] = True
+        people.in_standing[:] = False
+        people.in_standing[standing] = True
         self.committee_size = size
-        model.log.organisation(m, Event.PROVINCIAL_CONGRESS, "P", f"committee of {comp['size']} elected at {format_month(m)}")
+        model.log.organisation(
+            m, Event.PROVINCIAL_CONGRESS, "P", f"committee of {comp['size']} and standing committee of {len(standing)} elected at {format_month(m)}"
+        )
 
+    def check(self) -> None:
+        people = self.people
+        n = people.n
+        standing = np.flatnonzero(people.in_standing[:n] & people.active[:n])
+        if len(standing) and not people.in_committee[standing].all():
+            raise InvariantError(f"{int((~people.in_committee[standing]).sum())} standing-committee members are not committee members")
+        if len(standing) > self.pars.standing_size:
+            raise InvariantError(f"standing committee of {len(standing)} > policy.congress.standing_size = {self.pars.standing_size}")
+        members = int(np.count_nonzero(people.in_committee[:n] & people.active[:n]))
+        if members > self.committee_size:
+            raise InvariantError(f"{members} committee members in service > the committee's size {self.committee_size}")

@@ -14,6 +14,11 @@ Source: Directive 35-CT/TW (30 May 2019) on Party congresses at all levels towar
 * **composition**: under 40 at least 10%, 40–50 about 40–50%; women at least 15%
   (medium confidence).
 
+The incumbent committee at the start (:func:`seed_committee`) is drawn to the 2015
+outcome (mean age 50.05, women 13 %: Women's Union report on the first 21 provinces,
+hoilhpn.org.vn), and each committee elects a standing committee (:func:`select_standing`;
+about 15 members in 2015, same report).
+
 The same functions serve the 2025 round (Directive 45-CT/TW, 14 Apr 2025: reference
 months Jun 2025 district / Sep 2025 province, re-election 48 months, current ages).
 """
@@ -196,3 +201,112 @@ def composition(
         "share_under40": float((age < 40).mean()),
         "mean_age": float(age.mean()),
     }
+
+
+def previous_round(listed: list[int], period_months: int, before: int) -> tuple[int, int]:
+    """The last congress (or election) held before month ``before``, and its round.
+
+    ``listed`` are the known months (ascending month indices), later ones follow every
+    ``period_months``. Returns ``(month, k)``: the round's index ``k`` in that cycle
+    (0 for the first listed month), or ``k = -1`` for the round one period before the
+    first listed month (the 2015 congresses, for a start in 2018). Derived, not stored.
+    """
+    if not listed:
+        raise ValueError("no congress months listed")
+    if period_months <= 0:
+        raise ValueError(f"period_months = {period_months} must be > 0")
+    first = min(listed)
+    if before <= first:
+        return first - period_months * ((first - before) // period_months + 1), -1
+    held = sorted(listed)
+    while held[-1] + period_months < before:
+        held.append(held[-1] + period_months)
+    k = max(i for i, mo in enumerate(held) if mo < before)
+    return held[k], k
+
+
+def seed_committee(
+    eligible: np.ndarray,
+    first: np.ndarray,
+    female: np.ndarray,
+    age_years: np.ndarray,
+    u: np.ndarray,
+    size: int,
+    *,
+    women_share: float,
+    mean_age: float,
+    order_first: np.ndarray | None = None,
+) -> np.ndarray:
+    """Positions of an incumbent committee drawn to a known composition, in order.
+
+    1. Eligible candidates marked ``first`` (the top leaders) first, in ascending
+       ``order_first`` (e.g. minus the rank: the highest rank first), at most ``size``.
+    2. The other seats by a weighted draw without replacement among the other eligible
+       candidates: ``round(women_share × size)`` women in all (as far as there are
+       eligible women; the rest men, or women when men run out). Each candidate's key is
+       ``log(u) · exp(−θ · (age − mean_age))`` (Efraimidis–Spirakis: weights
+       ``exp(θ · age)``), the largest keys win; θ (per year, in [−3, 3]) is set by
+       bisection so that the committee's mean age comes as close to ``mean_age`` as
+       the candidates allow.
+
+    ``u`` are uniform draws in (0, 1), one per candidate, keyed by the candidate's
+    identity (so the result does not depend on the candidates' order). Ties in the
+    draw go to the lower position. Returns an int array of positions.
+    """
+    eligible = np.asarray(eligible, dtype=bool)
+    first = np.asarray(first, dtype=bool) & eligible
+    female = np.asarray(female, dtype=bool)
+    age = np.asarray(age_years, dtype=float)
+    logu = np.log(np.asarray(u, dtype=float))
+    size = max(int(size), 0)
+    top = np.flatnonzero(first)
+    if order_first is not None and top.size:
+        top = top[np.lexsort((top, np.asarray(order_first)[top]))]
+    top = top[:size]
+    rest = np.flatnonzero(eligible & ~first)
+    seats = min(size - top.size, rest.size)
+    rest_f, rest_m = rest[female[rest]], rest[~female[rest]]
+    want_w = max(0, int(round(women_share * size)) - int(female[top].sum()))
+    n_w = min(want_w, rest_f.size, seats)
+    n_m = min(seats - n_w, rest_m.size)
+    n_w = seats - n_m  # women take the seats men cannot fill
+
+    def draw(theta: float) -> np.ndarray:
+        parts = [top]
+        for group, k in ((rest_f, n_w), (rest_m, n_m)):
+            if k:
+                key = logu[group] * np.exp(-theta * (age[group] - mean_age))
+                parts.append(group[np.lexsort((group, -key))[:k]])
+        return np.concatenate(parts).astype(np.intp)
+
+    def gap(theta: float) -> float:
+        sel = draw(theta)
+        return float(age[sel].mean()) - mean_age if sel.size else 0.0
+
+    lo, hi = -3.0, 3.0
+    if seats == 0 or gap(hi) <= 0:
+        return draw(hi)  # no seats to draw, or even the oldest draw is younger than the target
+    if gap(lo) >= 0:
+        return draw(lo)
+    for _ in range(40):  # bisection on θ: the mean age rises with θ
+        mid = 0.5 * (lo + hi)
+        if gap(mid) < 0:
+            lo = mid
+        else:
+            hi = mid
+    return draw(lo if abs(gap(lo)) <= abs(gap(hi)) else hi)
+
+
+def select_standing(rank: np.ndarray, score: np.ndarray, size: int, top_rank: int) -> np.ndarray:
+    """Positions of the standing committee elected from a committee, in order.
+
+    Members of rank ``top_rank`` or above (the provincial top leaders) first, the
+    highest rank first, then the rest; within each, by score (ties to the lower
+    position); at most ``size``.
+    """
+    rank = np.asarray(rank)
+    score = np.asarray(score, dtype=float)
+    pos = np.arange(rank.size)
+    top = rank >= top_rank
+    order = np.lexsort((pos, -score, -np.where(top, rank, -1)))
+    return order[: max(int(size), 0)].astype(np.intp)

@@ -110,3 +110,32 @@ def test_a_leader_who_steps_down_keeps_the_old_pay():
         model.step()
     assert seen, "nobody stepped down"
     assert all(loss == 0.0 for _, loss in seen)  # Decree 178/2024 art. 11: the allowance is kept
+
+
+def test_the_pool_plans_for_the_current_term_until_two_years_into_it():
+    """Regulation 50-QĐ/TW: candidates for the next term need a full term at its start;
+    right after a congress the pool in force is still the current term's."""
+    from sim.core.calendar import parse_month
+    from sim.model import CadreModel
+
+    model = CadreModel(sim.load_config(["end=2035-12"]))
+    pool = model.pool
+    assert pool._next_term_start(parse_month("2019-12")) == parse_month("2020-10")
+    assert pool._next_term_start(parse_month("2020-12")) == parse_month("2020-10")
+    assert pool._next_term_start(parse_month("2022-09")) == parse_month("2020-10")
+    assert pool._next_term_start(parse_month("2022-12")) == parse_month("2025-10")
+    assert pool._next_term_start(parse_month("2030-12")) == parse_month("2030-10")
+
+
+def test_bench_strength_holds_up_after_2025():
+    """With end=2035-12 the mean bench strength over 2026-2035 stays >= 0.8 of 2019-2025
+    (seeds 0-1; without the current term's pool after a congress it fell to about 0.79)."""
+    cfg = sim.load_config(["end=2035-12"])
+    early, late = [], []
+    for seed in (0, 1):
+        res = sim.simulate(cfg, seed=seed)
+        ts = res.timeseries.set_index("month")["bench_strength"]
+        early.append(ts["2019-01":"2025-12"].mean())
+        late.append(ts["2026-01":"2035-12"].mean())
+        assert "congress_2030_size" in res.summary
+    assert sum(late) / sum(early) >= 0.8, (early, late)

@@ -225,6 +225,16 @@ class PoolSpec:
         doc="under this age a cadre counts as young (the pool target and the under-40 metrics)",
         source=REG_50,
     )
+    next_term_after_months: int = par(
+        24,
+        unit="months after a term's start",
+        check=NONNEG,
+        doc="from this long after a term starts, the yearly review plans for the next term (candidates need a full "
+        "term of working age at the next term's start); before it, the current term's pool is reviewed against "
+        "the current term's start",
+        source=f"{REG_50}: candidates for the next term need a full term of working age (vietnamnet.vn, 4 Jan 2022); "
+        "when in the term the next term's pool is made: estimate",
+    )
     target_mode: str = par(
         "preference",
         choices=pool_rules.TARGET_MODES,

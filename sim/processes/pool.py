@@ -99,6 +99,11 @@ class Pool(Process):
         return cache[1]
 
     def _next_term_start(self, m: int) -> int:
+        """The start of the term the pool in force at month m plans for: the current
+        term's until ``next_term_after_months`` into it, then the next one's."""
+        earlier = [mo for mo in self.rebuild_months if mo <= m]
+        if earlier and m - earlier[-1] < self.pars.next_term_after_months:
+            return earlier[-1]
         later = [mo for mo in self.rebuild_months if mo >= m]
         return min(later) if later else m + self.appointment.term_months
 

@@ -34,6 +34,7 @@ from sim.processes.rotation import Rotation
 from sim.processes.term_limit import TermLimit
 from sim.processes.terms import Terms
 from sim.processes.transition import Transition
+from sim.processes.unit_rules import UnitRules
 from sim.processes.vacancies import Vacancies
 from sim.world.indices import Indices
 from sim.world.org import Org
@@ -44,7 +45,7 @@ from sim.world.roster_checks import load_roster_checked
 
 # The processes, in the order they are set up, admit the starting cadres, measure and
 # check; within a monthly phase, hooks run in this order too.
-PROCESSES = (Assessment, Exits, Terms, Payroll, Transition, Rotation, Pool, Recruitment, Vacancies, TermLimit, Congress)
+PROCESSES = (Assessment, Exits, Terms, Payroll, Transition, Rotation, Pool, Recruitment, Vacancies, TermLimit, Congress, UnitRules)
 
 
 class CadreModel(mesa.Model):

@@ -135,6 +135,14 @@ def _check_structure(model) -> None:
         primary = org.unit_by_id.get(u.concurrent_with)
         if primary is None or not primary.active:
             raise InvariantError(f"unit {u.uid} shares the head of {u.concurrent_with}, which no longer exists: nobody heads it")
+        q = u.concurrent_post  # the org file's concurrent post held by a deputy (else the primary's head)
+        if q is not None and not (
+            q < n_posts and org.post_active[q] and int(pu[q]) == primary.index and int(kind[q]) in (HEAD, DEPUTY)
+        ):
+            raise InvariantError(
+                f"unit {u.uid} is headed by the holder of post {q}, which is not an active head or deputy post of "
+                f"{primary.uid}: nobody heads it"
+            )
     head_rank = np.array([u.head_rank for u in org.units], np.int64)[pu]
     deputy_rank = np.array([u.deputy_rank for u in org.units], np.int64)[pu]
     want = np.select(

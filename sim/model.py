@@ -37,6 +37,7 @@ from sim.processes.rotation import Rotation
 from sim.processes.term_limit import TermLimit
 from sim.processes.terms import Terms
 from sim.processes.transition import Transition
+from sim.processes.unit_rules import UnitRules
 from sim.processes.vacancies import Vacancies
 from sim.world.indices import Indices
 from sim.world.org import Org
@@ -49,7 +50,7 @@ from sim.world.roster_checks import load_roster_checked
 # check; within a monthly phase, hooks run in this order too.
 PROCESSES = (
     Assessment, Exits, Central, Terms, Payroll, Transition, Rotation, Pool, Recruitment, Rebalance, Vacancies, TermLimit,
-    Congress, Elections,
+    Congress, Elections, UnitRules,
 )
 
 

@@ -61,7 +61,11 @@ def test_term_limit_moves_heads(watched):
     kinds = res.events["kind"]
     # (some heads in a second term are moved earlier, by the 2018-2020 plan)
     assert (kinds == "term_limit_move").sum() > 5
-    assert (kinds == "term_limit_no_post").sum() == 0
+    # only the provincial Party secretary may find no equivalent post: with the People's
+    # Committee chair held concurrently by a deputy secretary (org.concurrent), it is the
+    # province's only rank-6 post (in reality such a secretary moves to the centre)
+    stuck = res.events[kinds == "term_limit_no_post"]
+    assert (stuck["unit"] == "P.party_standing").all() and (stuck["rank"] == 6).all()
     assert longest > 100  # heads do reach the limit, and are moved at it
 
 

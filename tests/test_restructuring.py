@@ -105,9 +105,10 @@ def test_all_pilots_has_fewer_leader_posts_and_units_in_2025(runs):
 
 def test_concurrent_heads_counts_concurrent_posts(runs):
     ts = runs["concurrent_heads"][1].timeseries.set_index("month")
-    # 2 pairs at the province and in each of 8 districts
-    assert ts.loc["2019-01":, "concurrent_posts"].eq(18).all()
-    assert ts.loc[:"2018-12", "concurrent_posts"].eq(0).all()
+    # 2 pairs at the province and in each of 8 districts, besides the org file's 2 standing
+    # ones (the Party secretary and the standing deputy secretary as council and PC chairs)
+    assert ts.loc["2019-01":, "concurrent_posts"].eq(18 + 2).all()
+    assert ts.loc[:"2018-12", "concurrent_posts"].eq(2).all()
 
 
 @pytest.mark.parametrize("name", [n for n in SCENARIO_NAMES if n != "baseline"])

@@ -80,3 +80,65 @@ def test_unknown_unit(tmp_path, small_roster):
     path = _write(tmp_path, small_roster)
     with pytest.raises(InputError, match=r"line 2, column 'unit': unknown unit 'P.ministry_of_magic'"):
         _load(path)
+
+
+# --------------------------------------------------------------------------- unit rules (issue 11 item 4)
+def _youth_head_row(df, where="P."):
+    return df.index[(df.unit == f"{where}youth_union") & (df.post == "head")][0]
+
+
+def test_roster_with_a_youth_union_leader_past_the_cap_is_refused(tmp_path, base_cfg):
+    df = sim.synthetic_roster(base_cfg, seed=2)
+    row = _youth_head_row(df)
+    df.loc[row, "birth"] = "1970-01"  # 48 at the start; the cap in office is 40
+    df.loc[row, "post_since"] = ""
+    df.loc[row, "rank_since"] = ""
+    path = _write(tmp_path, df)
+    with pytest.raises(InputError) as err:
+        _load(path)
+    msg = str(err.value)
+    assert f"line {row + 2}" in msg and "column 'birth'" in msg
+    assert f"cadre '{df.loc[row, 'cadre_id']}' (head of P.youth_union) is 48 at the start" in msg
+    assert "cap of 40 years in office" in msg and "Decision 289-QĐ/TW" in msg
+
+
+def test_roster_with_a_man_leading_the_womens_union_warns_and_runs(tmp_path, base_cfg):
+    from sim.world.roster_checks import RosterWarning
+
+    df = sim.synthetic_roster(base_cfg, seed=2)
+    row = df.index[(df.unit == "P.womens_union") & (df.post == "head")][0]
+    df.loc[row, "sex"] = "M"
+    path = _write(tmp_path, df)
+    with pytest.warns(RosterWarning, match=rf"line {row + 2}, column 'sex': cadre '{df.loc[row, 'cadre_id']}' \(head of P.womens_union\): the unit's leaders are women"):
+        model = _load(path)
+    assert model.headcount == len(df)
+
+
+def test_roster_with_a_late_first_appointment_warns(tmp_path, base_cfg):
+    from sim.world.roster_checks import RosterWarning
+
+    df = sim.synthetic_roster(base_cfg, seed=2)
+    row = _youth_head_row(df)
+    df.loc[row, "birth"] = "1979-09"  # 39 at the start: under the cap in office (40)
+    df.loc[row, ["entry", "post_since", "rank_since"]] = ["2002-09", "2016-09", "2016-09"]  # appointed at 37 (cap 35)
+    path = _write(tmp_path, df)
+    with pytest.warns(RosterWarning, match="took the post at 37, above the unit's first-appointment cap of 35"):
+        _load(path)
+
+
+def test_roster_check_of_unit_rules_passes_the_synthetic_roster(tmp_path, base_cfg):
+    import warnings
+
+    df = sim.synthetic_roster(base_cfg, seed=5)
+    path = _write(tmp_path, df)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _load(path).headcount == len(df)
+
+
+def test_roster_row_for_a_concurrently_held_head_is_refused(tmp_path, small_roster):
+    df = small_roster.copy()
+    df.loc[0, "unit"], df.loc[0, "post"] = "P.pc_leadership", "head"
+    path = _write(tmp_path, df)
+    with pytest.raises(InputError, match=r"unit 'P.pc_leadership' has no head post of its own.*org.concurrent"):
+        _load(path)

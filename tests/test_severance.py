@@ -174,8 +174,11 @@ def _abolish_districts(start: str, end: str, month: str):
 
 def _merger_2025_with_deadline():
     # surplus deputies of a Jan 2025 merger reach their deadline in Mar 2026, 14 months
-    # after the decision: Decree 178's one-time pension is halved (take-up 1 to have some)
-    cfg = sim.load_config(["start=2024-12", "end=2026-04", "policy.transition.takeup_decree_178=1.0"])
+    # after the decision: Decree 178's one-time pension is halved (take-up 1, and no decay
+    # with the years left, so that every eligible surplus leader takes it)
+    cfg = sim.load_config(
+        ["start=2024-12", "end=2026-04", "policy.transition.takeup_decree_178=1.0", "policy.transition.takeup_decay_years=1000"]
+    )
     action = ActionSpec(
         kind="merge",
         month="2025-01",

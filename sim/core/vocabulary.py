@@ -60,6 +60,7 @@ class Event:
     TERM_LIMIT_MOVE = "term_limit_move"
     TERM_LIMIT_SWAP = "term_limit_swap"
     TERM_LIMIT_NO_POST = "term_limit_no_post"
+    AGE_OUT = "age_out"  # a leader past the unit's in-office age cap leaves the post (Decision 289-QĐ/TW)
     SURPLUS = "surplus"
     SURPLUS_PLACED = "surplus_placed"
     STILL_SURPLUS = "still_surplus"

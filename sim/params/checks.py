@@ -157,13 +157,34 @@ def check_plan(cfg, org, planned) -> None:
     * ``concurrent_head`` where either unit has no head post of its own any more (its
       head post was removed by an earlier ``concurrent_head``).
 
+    * ``merge`` of a unit in the organisation file's standing concurrent posts
+      (``org.concurrent``): the held unit has no head post, the holding post belongs to
+      the holder unit, and a merger would leave the held unit without a head.
+
     Call at the end of ``restructuring.plan``, before ``return out``.
     """
-    headless: dict[str, int] = {}  # uid -> index of the action that removed its head post
+    headless: dict[str, int | str] = {}  # uid -> index of the action that removed its head post
+    standing: dict[str, str] = {}  # uid -> the org.concurrent entry it is part of
+    for u in org.units:
+        if u.concurrent_with is not None:
+            j = next(
+                (k for k, c in enumerate(cfg.org.concurrent) if u.uid.endswith("." + c.heads)), None
+            )
+            label = f"org.concurrent[{j}]" if j is not None else "org.concurrent"
+            headless[u.uid] = label
+            standing[u.uid] = standing[u.concurrent_with] = label
     origins: dict[str, list[str]] = {}  # merged uid -> the uids merged into it
     for pa in planned:
         where = _action_where(pa.index, pa.spec)
         kind = pa.spec.kind
+        if kind == "merge":
+            for uids in pa.groups:
+                hit = [u for u in uids if u in standing]
+                if hit:
+                    raise ConfigError(
+                        f"{where}: {hit[0]} is part of a standing concurrent post ({standing[hit[0]]}: one person "
+                        "holds both posts); a merger of it is not supported: drop the org.concurrent entry or the action"
+                    )
         if kind == "abolish_level":
             for a, uids in zip(pa.areas, pa.groups):
                 if not uids:
@@ -177,9 +198,11 @@ def check_plan(cfg, org, planned) -> None:
             for uids in pa.groups:
                 for role, uid in zip(("first", "second"), uids):
                     if uid in headless:
+                        since = headless[uid]
+                        why = f"scenario action {since}" if isinstance(since, int) else f"the organisation file's {since}"
                         raise ConfigError(
-                            f"{where}: {uid} (the {role} unit) has no head post of its own since scenario action "
-                            f"{headless[uid]} made it share a head; a unit can be put under a concurrent head once"
+                            f"{where}: {uid} (the {role} unit) has no head post of its own since {why} "
+                            "made it share a head; a unit can be put under a concurrent head once"
                         )
                 headless[uids[1]] = pa.index
         elif kind == "merge":

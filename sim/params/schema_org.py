@@ -16,6 +16,14 @@ from sim.params.declare import NONNEG, PROBABILITY, check_declared, par, section
 # 60 for men, 55 for women), the ages in force at the default start (2018)
 MIN_ROSTER_AGE = 16
 GENERATED_CAREER_END = {"M": 60, "F": 55}
+# unit rules (a unit's leaders' sex and age caps): the ages a cap may take
+MAX_CAP_AGE = GENERATED_CAREER_END["M"]
+_DECISION_289 = (
+    "Decision 289-QĐ/TW (8 Feb 2010), the Youth Union cadre regulation: provincial secretary <= 35 at first "
+    "appointment and <= 40 in office, deputies 33 / 38 (tuoitre.vn, 28 Feb 2010; lawnet.vn); district secretary "
+    "30 / 35 (lawnet.vn)"
+)
+LEADER_SEXES = ("M", "F")
 _ESTIMATE_AGES = (
     "estimate: no published age distribution by rank; anchors: provincial committees elected in 2015, "
     "mean age 50.05 (hoilhpn.org.vn); provincial Party secretaries in 2020, mean age 52.3 (thanhnien.vn)"
@@ -68,10 +76,54 @@ class UnitSpec:
         "Government (2015): People's Council and Committee leaders are elected for the Council's term",
     )
     psc_remit: bool = par(True, doc="the unit's leaders are managed by the provincial Standing Committee")
+    # unit rules (issue 11 item 4): declared per unit in the org file, applied by the
+    # synthetic roster, the roster check, appointments (sim/processes/vacancies.py) and the
+    # age-out move (sim/processes/unit_rules.py)
+    leader_sex: str | None = par(
+        None,
+        doc="M or F: the sex its head and deputies must have (null: no rule)",
+        source="Women's Union: women only, by the organisation's nature (Women's Union charter; practice)",
+    )
+    head_max_age_first: int | None = par(
+        None,
+        unit="years (whole years of age)",
+        doc="oldest age at which a head is first appointed (null: no cap)",
+        source=_DECISION_289,
+    )
+    head_max_age: int | None = par(
+        None,
+        unit="years (whole years of age)",
+        doc="oldest age in office for the head: in the month the head turns one year older, they leave the post "
+        "(the age_out move; null: no cap)",
+        source=_DECISION_289,
+    )
+    deputy_max_age_first: int | None = par(
+        None, unit="years (whole years of age)", doc="as head_max_age_first, for the deputies", source=_DECISION_289
+    )
+    deputy_max_age: int | None = par(
+        None, unit="years (whole years of age)", doc="as head_max_age, for the deputies", source=_DECISION_289
+    )
 
     def __post_init__(self) -> None:
         where = f"unit '{self.key}'"
         check_declared(self, where)
+        if self.leader_sex is not None and self.leader_sex not in LEADER_SEXES:
+            raise ConfigError(f"{where}: leader_sex = {self.leader_sex!r} is not valid; choose M, F or null (no rule)")
+        for role in ("head", "deputy"):
+            first, office = getattr(self, f"{role}_max_age_first"), getattr(self, f"{role}_max_age")
+            for name, cap in ((f"{role}_max_age_first", first), (f"{role}_max_age", office)):
+                if cap is None:
+                    continue
+                if isinstance(cap, bool) or not isinstance(cap, int) or not MIN_ROSTER_AGE < cap < MAX_CAP_AGE:
+                    raise ConfigError(
+                        f"{where}: {name} = {cap!r} must be a whole number of years in {MIN_ROSTER_AGE + 1}.."
+                        f"{MAX_CAP_AGE - 1} (older than the youngest cadre, younger than the statutory age), or null"
+                    )
+            if first is not None and office is not None and first > office:
+                raise ConfigError(
+                    f"{where}: {role}_max_age_first = {first} is above {role}_max_age = {office}: nobody could be "
+                    "appointed at that age and stay in office"
+                )
         if not 0 <= self.deputy_rank < self.head_rank < N_RANKS:
             raise ConfigError(
                 f"{where}: need 0 <= deputy_rank < head_rank < {N_RANKS}, "
@@ -158,6 +210,27 @@ class PopulationSpec:
                 )
 
 
+CONCURRENT_POSTS = ("head", "deputy")  # the post of the holding unit whose holder also heads the other unit
+
+
+@dataclass
+class ConcurrentSpec:
+    """A standing concurrent post (kiêm nhiệm) of the organisation: the holder of one post
+    (the head, or the first deputy post, of ``unit``) also heads the unit ``heads``, from
+    the start of the run. The headed unit has no head post of its own; whoever holds the
+    holding post heads it (a successor too), for the whole run: the arrangement is the
+    organisation's, not the person's (estimate: no rule says when it lapses)."""
+
+    unit: str = par("???", doc="key of the unit whose post holds the other unit's head, e.g. party_standing")
+    post: str = par("head", choices=CONCURRENT_POSTS, doc="head, or deputy (the unit's first deputy post)")
+    heads: str = par("???", doc="key of the unit it also heads, e.g. council_leadership")
+    level: str = par("province", choices=("province", "district"), doc="province: once; district: in every district")
+    source: str = par("", doc="where the arrangement is documented")
+
+    def __post_init__(self) -> None:
+        check_declared(self, f"org.concurrent ({self.unit} -> {self.heads})")
+
+
 @dataclass
 class OrgConfig:
     """One province: its districts, the unit templates of each level, its starting population."""
@@ -168,6 +241,11 @@ class OrgConfig:
     province_units: list[UnitSpec] = par([], doc="units at the province")
     district_units: list[UnitSpec] = par([], doc="units in every district")
     population: PopulationSpec = section(PopulationSpec)
+    concurrent: list[ConcurrentSpec] = par(
+        [],
+        doc="standing concurrent posts at the start: the holder of one unit's head (or first deputy) post also "
+        "heads another unit of the same level (ConcurrentSpec)",
+    )
 
     def __post_init__(self) -> None:
         dup = sorted(set(repeated(d.code for d in self.districts)))
@@ -177,6 +255,51 @@ class OrgConfig:
             dup = sorted(set(repeated(u.key for u in getattr(self, level))))
             if dup:
                 raise ConfigError(f"org.{level}: duplicate unit key(s) {', '.join(dup)}")
+        self._check_unit_rules()
+        self._check_concurrent()
+
+    def _check_unit_rules(self) -> None:
+        """An age cap the synthetic roster can respect: above the roster's youngest age."""
+        lo = self.population.min_age
+        for level in ("province_units", "district_units"):
+            for u in getattr(self, level):
+                for name in ("head_max_age_first", "head_max_age", "deputy_max_age_first", "deputy_max_age"):
+                    cap = getattr(u, name)
+                    if cap is not None and cap < lo:
+                        raise ConfigError(
+                            f"org.{level} unit '{u.key}': {name} = {cap} is below org.population.min_age = {lo}, "
+                            "the youngest age on the starting roster"
+                        )
+
+    def _check_concurrent(self) -> None:
+        """Each entry names units of its level; the held unit is held once, is not itself
+        a holder, and differs from the holder; a deputy post exists."""
+        held: dict[tuple[str, str], int] = {}
+        for j, c in enumerate(self.concurrent):
+            where = f"org.concurrent[{j}]"
+            units = {u.key: u for u in getattr(self, f"{c.level}_units")}
+            for name in ("unit", "heads"):
+                key = getattr(c, name)
+                if key not in units:
+                    raise ConfigError(
+                        f"{where}.{name} = {key!r} is not a {c.level} unit; valid: {', '.join(sorted(units))}"
+                    )
+            if c.unit == c.heads:
+                raise ConfigError(f"{where}: unit and heads are both {c.unit!r}; a unit cannot head itself concurrently")
+            if c.post == "deputy" and units[c.unit].deputies < 1:
+                raise ConfigError(f"{where}: post = deputy, but unit {c.unit!r} has no deputy post (deputies = 0)")
+            if (c.level, c.heads) in held:
+                raise ConfigError(
+                    f"{where}.heads = {c.heads!r}: that unit is already headed concurrently by org.concurrent"
+                    f"[{held[(c.level, c.heads)]}]"
+                )
+            held[(c.level, c.heads)] = j
+        for j, c in enumerate(self.concurrent):
+            if (c.level, c.unit) in held:
+                raise ConfigError(
+                    f"org.concurrent[{j}].unit = {c.unit!r} is itself headed concurrently (org.concurrent"
+                    f"[{held[(c.level, c.unit)]}]); chains of concurrent posts are not supported"
+                )
 
 
-__all__ = ["DistrictSpec", "OrgConfig", "PopulationSpec", "UnitSpec"]
+__all__ = ["CONCURRENT_POSTS", "ConcurrentSpec", "DistrictSpec", "OrgConfig", "PopulationSpec", "UnitSpec"]

@@ -319,6 +319,14 @@ class RotationSpec:
         doc="bonus for rotation experience in later selection",
         source="estimate",
     )
+    key_post_experience_bonus: float = par(
+        0.3,
+        unit="sd of latent competence",
+        doc="further bonus for rotation experience when the post filled is a key post (added to experience_bonus): "
+        "the plan rotates pool members to prepare them for key posts",
+        source="estimate: as large again as experience_bonus; aim from the 2018-2020 rotation plan (seed article: "
+        "rotation to train pool members and create a long-term source of cadres)",
+    )
 
     def __post_init__(self) -> None:
         check_declared(self, "policy.rotation")

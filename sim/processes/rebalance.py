@@ -167,8 +167,10 @@ class Rebalance(Process):
                     c = np.sort(c[ok])
                     if not len(c):
                         continue
-                    posts = vacant[r]
                     i = int(c[draws.smallest(people.key[c], salt=0)])
+                    posts = [p for p in vacant[r] if self.model.vacancies.may_take(i, p, m)]
+                    if not posts:
+                        continue
                     p = posts[draws.smallest(pair_key(int(people.key[i]), np.array(posts, np.uint64)), salt=1)]
                     self.model.personnel.move(i, p, m, Event.REBALANCE_TRANSFER, f"from {snd.uid} (above its norm) to {rcv.uid} (below it)")
                     self.model.flows["transfers"] += 1

@@ -106,7 +106,8 @@ class Rotation(Process):
         draws = self.draws
         r = int(people.rank[i])
         area = int(org.post_area[people.post[i]])
-        options = self._vacancies_elsewhere(r, area)
+        may = self.model.vacancies.may_take
+        options = [p for p in self._vacancies_elsewhere(r, area) if may(i, p, m)]
         origin_unit = int(people.unit[i])
         key = int(people.key[i])
         if options:
@@ -115,7 +116,7 @@ class Rotation(Process):
         else:
             # no vacancy of that rank elsewhere: swap with a holder of an equivalent
             # post in another area, who is transferred into the rotator's post
-            partners = self._swap_partners(r, area)
+            partners = self._swappable(i, self._swap_partners(r, area), m)
             if not len(partners):
                 return False
             j = int(partners[draws.smallest(pair_key(key, people.key[partners]), salt=salt + 1)])
@@ -131,6 +132,12 @@ class Rotation(Process):
         self._returns[m + length].append(i)
         self.model.flows["rotations"] += 1
         return True
+
+    def _swappable(self, i: int, partners: np.ndarray, m: int) -> np.ndarray:
+        """The partners j with whom i may swap posts under both units' rules."""
+        people, may = self.people, self.model.vacancies.may_take
+        p_i = int(people.post[i])
+        return np.array([j for j in partners.tolist() if may(i, int(people.post[j]), m) and may(j, p_i, m)], np.int64)
 
     def _vacancies_elsewhere(self, r: int, area: int, avoid: int = -1) -> list[int]:
         """Vacant non-specialist posts of rank r outside ``area`` (and ``avoid``), ascending."""
@@ -192,7 +199,11 @@ class Rotation(Process):
         p_old = int(people.post[i])
         area = int(org.post_area[p_old])
         key = int(people.key[i])
-        options = [p for p in self._vacancies_elsewhere(r, area, avoid=int(people.home[i])) if org.post_kind[p] == org.post_kind[p_old]]
+        may = self.model.vacancies.may_take
+        options = [
+            p for p in self._vacancies_elsewhere(r, area, avoid=int(people.home[i]))
+            if org.post_kind[p] == org.post_kind[p_old] and may(i, p, m)
+        ]
         if options:
             p = options[self.draws.smallest(pair_key(key, np.array(options, np.uint64)), salt=11)]
             personnel.move(i, p, m, Event.TRANSFER, detail)
@@ -205,7 +216,7 @@ class Rotation(Process):
             ok = (org.post_kind[people.post[partners]] == org.post_kind[p_old]) & (org.post_area[people.post[partners]] != people.home[i])
             if org.post_non_local[p_old]:
                 ok &= people.home[partners] != area
-            partners = partners[ok]
+            partners = self._swappable(i, partners[ok], m)
         if not len(partners):
             return False
         j = int(partners[self.draws.smallest(pair_key(key, people.key[partners]), salt=12)])
@@ -243,10 +254,10 @@ class Rotation(Process):
                 origin = None
             rank = int(people.rank[i])
             r = rotation_rules.return_rank(rank, draws.uniform1(int(people.key[i]), salt=3), rot.higher_return_probability, max_rank=TOP_RANK)
-            p = self._vacancy_in(r, area, origin)
+            p = self._vacancy_in(i, r, area, origin, m)
             if p is None and r != rank:
                 r = rank
-                p = self._vacancy_in(r, area, origin)
+                p = self._vacancy_in(i, r, area, origin, m)
             if p is None:
                 self.model.log.person(m, Event.ROTATION_END_IN_PLACE, i)
                 continue
@@ -256,11 +267,11 @@ class Rotation(Process):
             if higher:
                 self.model.flows["promotions"] += 1
 
-    def _vacancy_in(self, r: int, area: int, unit) -> int | None:
-        org = self.org
+    def _vacancy_in(self, i: int, r: int, area: int, unit, m: int) -> int | None:
+        org, may = self.org, self.model.vacancies.may_take
         best = None
         for p in sorted(self.model.indices.vacancies[r]):
-            if not org.post_active[p] or org.post_holder[p] >= 0 or org.post_kind[p] == SPECIALIST:
+            if not org.post_active[p] or org.post_holder[p] >= 0 or org.post_kind[p] == SPECIALIST or not may(i, p, m):
                 continue
             if unit is not None and int(org.post_unit[p]) == unit.index:
                 return p

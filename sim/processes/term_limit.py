@@ -5,7 +5,9 @@ Committee chair, heads of inspection and finance) who completes
 equivalent post — a vacant post of the same rank in another unit, else a swap with the
 holder of one. A move to another area is a rule rotation and needs five years of
 service left (``policy.rotation.min_months_left_other``, Reg. 98 art. 5); with less,
-the head moves within the same area. Called by the terms process at a term's end.
+the head moves within the same area. A provincial leader (``policy.central.min_rank``
+and up) for whom the province has no equivalent post moves to the centre (event
+``to_central``, Regulation 65-QĐ/TW art. 1.4). Called by the terms process at a term's end.
 """
 
 from __future__ import annotations
@@ -35,8 +37,11 @@ class TermLimit(Process):
         months_left = np.array([int(people.ret[i]) - m])
         far_ok = bool(rotation_rules.eligible_for_rule_move(months_left, self.min_months_far)[0])
         fallback = None
+        may = self.model.vacancies.may_take  # the units' rules (Women's and Youth Union leaders)
         for p in sorted(self.model.indices.vacancies[r]):
             if not org.post_active[p] or org.post_holder[p] >= 0 or int(org.post_unit[p]) == u or org.post_kind[p] == SPECIALIST:
+                continue
+            if not may(i, p, m):
                 continue
             if int(org.post_area[p]) == area:
                 fallback = p
@@ -55,12 +60,17 @@ class TermLimit(Process):
                 for a in areas
                 for j in by_area_rank.get((a, r), ())
                 if people.post[j] >= 0 and int(people.unit[j]) != u and org.post_kind[people.post[j]] in (HEAD, DEPUTY)
+                and may(i, int(people.post[j]), m) and may(j, p_old, m)
             )
 
         partners = holders([area])
         if not partners and far_ok:
             partners = holders(a for a in range(len(org.area_codes)) if a != area)
         if not partners:
+            if r >= self.model.central.pars.min_rank and self.model.central.pars.to_central_per_year > 0:
+                # no equivalent post in the province (its top posts): a move to the centre
+                personnel.remove(i, Event.TO_CENTRAL, m, detail="two-term limit: moved to a central post")
+                return
             self.model.log.person(m, Event.TERM_LIMIT_NO_POST, i)
             return
         j = partners[0]

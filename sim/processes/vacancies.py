@@ -14,14 +14,19 @@ by the payroll cut. Otherwise the post goes to a candidate one rank below:
 * candidates are looked for nearest first: the same unit, the same area, then (for
   provincial leaders, and for non-local-rule posts) the whole province, with the
   non-local rule (Regulation 98-QĐ/TW) applied as ``policy.non_local.strictness`` says;
-* the choice follows ``policy.selection.rule`` (sim/rules/selection.py).
+* only candidates who meet the unit's rules (the org file's ``leader_sex`` and
+  first-appointment age caps: the Women's Union, Decision 289-QĐ/TW for the Youth
+  Union) are considered, at every scope, pool included;
+* the choice follows ``policy.selection.rule`` (sim/rules/selection.py), with a bonus for
+  rotation experience (``policy.rotation.experience_bonus``, plus
+  ``key_post_experience_bonus`` for a key post).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.core.vocabulary import N_RANKS, PROVINCIAL_LEADER_RANK, SPECIALIST, Event
+from sim.core.vocabulary import N_RANKS, NEVER, PROVINCIAL_LEADER_RANK, SPECIALIST, Event
 from sim.processes.base import Process
 from sim.rules import selection
 from sim.rules.eligibility import tenure_ok
@@ -50,6 +55,7 @@ class Vacancies(Process):
         self.selection = pol.selection
         self.strictness = pol.non_local.strictness
         self.experience_bonus = pol.rotation.experience_bonus
+        self.key_post_experience_bonus = pol.rotation.key_post_experience_bonus
         self._gap_seen: set[int] = set()  # key posts whose current vacancy was counted as a gap
         self._non_local_cache = None
 
@@ -134,7 +140,7 @@ class Vacancies(Process):
         key = bool(org.post_key[p])
         non_local = bool(org.post_non_local[p]) and self.strictness != "off"
         if key:
-            ready = self.model.pool.candidates_for(p, m)
+            ready = self.meet_unit_rules(self.model.pool.candidates_for(p, m), p, m)
             if non_local and len(ready):
                 ready = ready[np.isfinite(self._non_local_bonus(ready, p))]
             if len(ready):
@@ -147,7 +153,7 @@ class Vacancies(Process):
         for scope in self.candidate_scopes(p, wide=non_local):
             if not scope:
                 continue
-            c = self.eligible(np.fromiter(scope, np.int64, len(scope)), m)
+            c = self.meet_unit_rules(self.eligible(np.fromiter(scope, np.int64, len(scope)), m), p, m)
             if non_local and len(c):
                 c = c[np.isfinite(self._non_local_bonus(c, p))]
             if len(c):
@@ -159,12 +165,40 @@ class Vacancies(Process):
         cands = np.unique(np.concatenate(found)) if len(found) > 1 else found[0]
         return self._choose(cands, p, m, non_local)
 
+    def meet_unit_rules(self, cands: np.ndarray, p: int, m: int) -> np.ndarray:
+        """The candidates who may be appointed to post p under its unit's rules (the org
+        file's ``leader_sex``, and the first-appointment age cap, or the in-office cap if
+        it is lower): a Women's Union leader is a woman; a Youth Union secretary is at most
+        35 at appointment (Decision 289-QĐ/TW). Ages are whole years: "at most 35" allows
+        35 years and 11 months."""
+        org = self.org
+        sex = int(org.post_sex_rule[p])
+        below = min(int(org.post_first_age_below[p]), int(org.post_age_below[p]))
+        if (sex < 0 and below >= NEVER) or not len(cands):
+            return cands
+        people = self.people
+        ok = np.ones(len(cands), bool)
+        if sex >= 0:
+            ok &= people.female[cands] == bool(sex)
+        if below < NEVER:
+            ok &= m - people.birth[cands] < below
+        return cands[ok]
+
+    def may_take(self, i: int, p: int, m: int) -> bool:
+        """Whether cadre i may be put into post p under its unit's rules (for moves other
+        than promotions: rotations, transfers, term-limit moves)."""
+        org = self.org
+        if org.post_sex_rule[p] < 0 and min(int(org.post_first_age_below[p]), int(org.post_age_below[p])) >= NEVER:
+            return True
+        return len(self.meet_unit_rules(np.array([i], np.int64), p, m)) == 1
+
     def _non_local_bonus(self, cands: np.ndarray, p: int) -> np.ndarray:
         return non_local_preference(self.people.home[cands], int(self.org.post_area[p]), self.strictness)
 
     def _choose(self, cands: np.ndarray, p: int, m: int, non_local: bool) -> int:
         people, sel = self.people, self.selection
-        bonus = self.experience_bonus * people.rotated[cands]
+        per_rotation = self.experience_bonus + (self.key_post_experience_bonus if self.org.post_key[p] else 0.0)
+        bonus = per_rotation * people.rotated[cands]
         if non_local:
             bonus = bonus + self._non_local_bonus(cands, p)
         k = selection.choose(

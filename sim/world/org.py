@@ -21,6 +21,7 @@ from sim.core.vocabulary import (  # noqa: F401  (re-exported for the world laye
     DIVISION_HEAD,
     HEAD,
     LEADER_KINDS,
+    NEVER,
     POST_KINDS,
     PROVINCE_AREA,
     PROVINCE_CODE,
@@ -46,8 +47,25 @@ class Unit:
     active: bool = True
     merged_from: list[str] = field(default_factory=list)
     posts: list[int] = field(default_factory=list)
-    concurrent_with: str | None = None  # uid of the unit whose head also heads this one
+    concurrent_with: str | None = None  # uid of the unit whose head (or concurrent_post) also heads this one
+    # the post of unit ``concurrent_with`` whose holder heads this one, when it is not that
+    # unit's head (the org file's ``concurrent`` list: the standing deputy secretary who
+    # chairs the People's Committee); None: that unit's head
+    concurrent_post: int | None = None
     spec: UnitSpec | None = None  # template it was built from (to restore it after a split)
+
+
+def _sex_code(spec: UnitSpec | None) -> int:
+    """A unit's leader_sex as a post code: -1 no rule, 0 men, 1 women."""
+    sex = getattr(spec, "leader_sex", None)
+    return -1 if sex is None else int(sex == "F")
+
+
+def _below(spec: UnitSpec | None, name: str) -> int:
+    """An age cap in whole years as the age in months its holder must stay below (NEVER:
+    no cap): "at most 40" allows 40 years and 11 months."""
+    cap = getattr(spec, name, None)
+    return NEVER if cap is None else (int(cap) + 1) * 12
 
 
 class Org:
@@ -73,6 +91,12 @@ class Org:
         self.post_term_limited = np.zeros(0, bool)  # head posts under the two-term limit
         self.post_psc = np.zeros(0, bool)
         self.post_area = np.zeros(0, np.int16)
+        # unit rules (the unit's leader_sex and age caps, sim/params/schema_org.py), per
+        # head and deputy post: the sex required (-1 none, 0 men, 1 women) and the age in
+        # months the holder must be below at a first appointment and in office (NEVER: no cap)
+        self.post_sex_rule = np.zeros(0, np.int8)
+        self.post_first_age_below = np.zeros(0, np.int64)
+        self.post_age_below = np.zeros(0, np.int64)
         self.post_origin: list[str] = []  # uid of the unit each post was created in
         self._unit_area = np.zeros(0, np.int64)  # see unit_areas()
         self.version = 0  # bumped on every change to units or leader/division posts (cache key)
@@ -83,6 +107,8 @@ class Org:
             blocks.extend(self._new_unit(spec, area) for spec in cfg.district_units)
         self._add_posts(blocks)
         self.version += len(blocks)
+        for c in cfg.concurrent:
+            self._standing_concurrent(c)
 
     # ------------------------------------------------------------------ building
     def _grow(self, needs: list[int]) -> None:
@@ -105,6 +131,9 @@ class Org:
             ("post_term_limited", False),
             ("post_psc", False),
             ("post_area", 0),
+            ("post_sex_rule", -1),
+            ("post_first_age_below", NEVER),
+            ("post_age_below", NEVER),
         ):
             old = getattr(self, name)
             new = np.full(cap, fill, dtype=old.dtype)
@@ -191,6 +220,12 @@ class Org:
         self.post_term_limited[a:b] = (kinds == HEAD) & np.repeat([sp.head_term_limited for sp in specs], sizes)
         self.post_psc[a:b] = (kinds <= DEPUTY) & np.repeat([sp.psc_remit for sp in specs], sizes)
         self.post_area[a:b] = np.repeat([u.area for u in units], sizes)
+        head, deputy = kinds == HEAD, kinds == DEPUTY
+        sex = np.repeat([_sex_code(sp) for sp in specs], sizes)
+        self.post_sex_rule[a:b] = np.where(head | deputy, sex, -1)
+        for arr, role in ((self.post_first_age_below, "max_age_first"), (self.post_age_below, "max_age")):
+            arr[a:b] = np.where(head, np.repeat([_below(sp, "head_" + role) for sp in specs], sizes), NEVER)
+            arr[a:b] = np.where(deputy, np.repeat([_below(sp, "deputy_" + role) for sp in specs], sizes), arr[a:b])
         start = a
         for unit, k in zip(units, sizes):
             unit.posts.extend(range(start, start + k))
@@ -221,6 +256,11 @@ class Org:
         self.post_term_limited[pid] = term_limited
         self.post_psc[pid] = psc
         self.post_area[pid] = unit.area
+        leader = kind in LEADER_KINDS
+        role = "head_" if kind == HEAD else "deputy_"
+        self.post_sex_rule[pid] = _sex_code(unit.spec) if leader else -1
+        self.post_first_age_below[pid] = _below(unit.spec, role + "max_age_first") if leader else NEVER
+        self.post_age_below[pid] = _below(unit.spec, role + "max_age") if leader else NEVER
         unit.posts.append(pid)
         self.post_origin.append(unit.uid)
         self.n_posts += 1
@@ -258,7 +298,29 @@ class Org:
         unit.active = False
         self.version += 1
 
+    def _standing_concurrent(self, c) -> None:
+        """An org-file concurrent post (``OrgConfig.concurrent``): the held unit's head
+        post is removed (it is vacant: the organisation is built before the roster) and
+        the holding post's holder heads the unit."""
+        areas = [PROVINCE_AREA] if c.level == "province" else range(1, len(self.area_codes))
+        for area in areas:
+            code = self.area_codes[area]
+            holder, held = self.unit_by_id[f"{code}.{c.unit}"], self.unit_by_id[f"{code}.{c.heads}"]
+            for p in self.posts_of(held, HEAD):
+                self.remove_post(p)
+            held.concurrent_with = holder.uid
+            held.concurrent_post = None if c.post == "head" else self.posts_of(holder, DEPUTY)[0]
+
     # ------------------------------------------------------------------ queries
+    def concurrent_holder_post(self, unit: Unit) -> int | None:
+        """The post whose holder heads ``unit`` concurrently (None if it has its own head)."""
+        if unit.concurrent_with is None:
+            return None
+        if unit.concurrent_post is not None:
+            return unit.concurrent_post
+        heads = self.posts_of(self.unit_by_id[unit.concurrent_with], HEAD)
+        return heads[0] if heads else None
+
     def active_units(self) -> list[Unit]:
         return [u for u in self.units if u.active]
 

@@ -35,7 +35,7 @@ import pandas as pd
 
 from sim.core.calendar import format_month, parse_month
 from sim.core.errors import InputError
-from sim.core.vocabulary import POST_KINDS, PROVINCE_AREA, SPECIALIST
+from sim.core.vocabulary import HEAD, NEVER, POST_KINDS, PROVINCE_AREA, SPECIALIST
 from sim.params.schema import SimConfig
 from sim.rules.retirement import retirement_month_index
 from sim.world.org import Org
@@ -95,6 +95,9 @@ def generate_population(org: Org, cfg: SimConfig, rng: np.random.Generator) -> P
     rank = org.post_rank[pids].astype(int)
     women = np.asarray(pop.women_share_by_rank)[rank]
     female = rng.random(n) < women
+    # a unit's sex rule (the org file's leader_sex: the Women's Union) decides its leaders' sex
+    sex_rule = org.post_sex_rule[pids]
+    female = np.where(sex_rule >= 0, sex_rule == 1, female)
     mean = np.asarray(pop.age_mean_by_rank, float)[rank]
     sd = np.asarray(pop.age_sd_by_rank, float)[rank]
     # Ages on a man's career scale: a normal by rank truncated to [min_age, 60)
@@ -130,6 +133,13 @@ def generate_population(org: Org, cfg: SimConfig, rng: np.random.Generator) -> P
         non_local_now = rng.random(n) < pop.non_local_share_2018
         home = np.where(nl, np.where(non_local_now, other, area), home)
     competence = rng.normal(0.0, 1.0, n) + pop.competence_rank_shift * rank
+    capped = np.flatnonzero((org.post_age_below[pids] < NEVER) | (org.post_first_age_below[pids] < NEVER))
+    if len(capped):
+        # drawn last, so that the other cadres' draws are those of an organisation without caps
+        age[capped], in_rank[capped], in_post[capped] = _capped_ages(
+            org, pids[capped], age[capped], in_rank[capped], in_post[capped], int(lo), pop.max_months_in_rank, rng
+        )
+        birth = start - age
     head_terms = np.where(kind[filled] == 0, in_post // 60, 0)
     return Population(
         cadre_id=np.array(_synthetic_ids(n), dtype=object),
@@ -143,6 +153,35 @@ def generate_population(org: Org, cfg: SimConfig, rng: np.random.Generator) -> P
         competence=competence,
         head_terms=head_terms.astype(np.int64),
     )
+
+
+# the youngest age drawn for a post under an age cap: this many years below its
+# first-appointment cap (or its in-office cap, if it has no first-appointment cap)
+CAPPED_AGE_SPAN_YEARS = 5  # estimate: a Youth Union secretary is typically appointed in the five years before the cap
+
+
+def _capped_ages(
+    org: Org, posts: np.ndarray, age: np.ndarray, in_rank: np.ndarray, in_post: np.ndarray, lo: int, max_in_rank: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ages (months) and months in rank and in post of the holders of posts under an age
+    cap (the org file's ``*_max_age_first`` / ``*_max_age``), so that the caps hold at the
+    start: the age is uniform between ``CAPPED_AGE_SPAN_YEARS`` below the first-appointment
+    cap and the in-office cap (estimate), and the time in post is long enough that the
+    post was taken at or below the first-appointment cap."""
+    first, office = org.post_first_age_below[posts], org.post_age_below[posts]
+    upper = np.where(office < NEVER, office, first + max_in_rank)  # exclusive, months
+    anchor = np.where(first < NEVER, first, office)
+    lower = np.maximum(anchor - (CAPPED_AGE_SPAN_YEARS + 1) * 12, lo)
+    new_age = lower + np.floor(rng.random(len(posts)) * (upper - lower)).astype(np.int64)
+    career = new_age - lo
+    # appointed at an age below the first-appointment cap: at least this long in post
+    need = np.where(first < NEVER, new_age - first + 1, 0)
+    kind = org.post_kind[posts]
+    post_months = np.clip(np.maximum(np.minimum(in_post, career), need), 0, career)
+    post_months = np.where(kind == 0, np.minimum(post_months, 119), post_months)  # the two-term limit
+    rank_months = np.clip(np.maximum(np.minimum(in_rank, career), post_months), 0, career)
+    return new_age, rank_months, post_months
 
 
 def population_frame(pop: Population, org: Org) -> pd.DataFrame:
@@ -276,6 +315,14 @@ def load_roster(
         if pk not in kind_index:
             raise bad(i, "post", f"unknown post '{pk}'; valid: {', '.join(POST_KINDS)}")
         slots = free.get((unit.index, kind_index[pk]), [])
+        if not slots and kind_index[pk] == HEAD and unit.concurrent_with is not None:
+            raise bad(
+                i,
+                "post",
+                f"unit '{uid}' has no head post of its own: the organisation file makes the holder of a post of "
+                f"'{unit.concurrent_with}' head it concurrently (org.concurrent); put this cadre in that post, "
+                "or drop the org.concurrent entry",
+            )
         if not slots:
             quota = len(org.posts_of(unit, kind_index[pk]))
             raise bad(i, "post", f"more people than posts: unit '{uid}' has {quota} '{pk}' post(s)")

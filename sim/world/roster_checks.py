@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import numpy as np
 
 from sim.core.calendar import format_month
 from sim.core.errors import InputError
-from sim.core.vocabulary import HEAD, POST_KINDS
+from sim.core.vocabulary import HEAD, NEVER, POST_KINDS
 from sim.params.checks import repeated
 from sim.world.roster import MIN_AGE_MONTHS as MIN_ENTRY_AGE_MONTHS
 from sim.world.roster import load_roster
@@ -163,6 +164,75 @@ def check_population(pop, path: str | Path, org, text: RosterText | None = None)
                    "only heads count terms (leave it empty or 0)")
 
 
+class RosterWarning(UserWarning):
+    """A roster row that breaks a unit rule the model applies only to later appointments."""
+
+
+def check_unit_rules(pop, path: str | Path, org, start: int, text: RosterText | None = None) -> None:
+    """Rows that break their unit's rules (the org file's ``leader_sex`` and age caps).
+
+    * A head or deputy older at the start than the unit's in-office cap (Decision
+      289-QĐ/TW for the Youth Union) is an **error** (:class:`InputError` naming the line,
+      the cadre, the post and the cap): the run keeps every leader under the cap from its
+      first month (an invariant), and a 2018 roster that breaks it most likely has a wrong
+      birth month or unit; the fix is the row, or the cap in the org file.
+    * A leader of the wrong sex for the unit, or one whose given ``post_since`` was taken
+      above the first-appointment cap, is a **warning** (:class:`RosterWarning`): the model
+      applies those rules to the appointments it makes, not to the people already in post
+      (an appointment may predate the rule: Decision 289 is of 2010), so the run is valid.
+    """
+    name = str(path)
+    n = len(pop)
+    lines = text.lines if text is not None and len(text.lines) == n else [i + 2 for i in range(n)]
+    posts = pop.post
+    kind = org.post_kind[posts]
+    uid = [u.uid for u in org.units]
+
+    def where(i: int) -> str:
+        p = int(posts[i])
+        return f"cadre '{pop.cadre_id[i]}' ({POST_KINDS[kind[i]]} of {uid[int(org.post_unit[p])]})"
+
+    age = start - pop.birth
+    over = np.flatnonzero(age >= org.post_age_below[posts])
+    if len(over):
+        i = int(over[0])
+        cap = int(org.post_age_below[posts[i]]) // 12 - 1
+        raise InputError(
+            f"{where(i)} is {int(age[i]) // 12} at the start, above the unit's cap of {cap} years in office "
+            f"(org file: {POST_KINDS[kind[i]]}_max_age; Decision 289-QĐ/TW for the Youth Union); correct the birth "
+            f"month or the unit ({len(over)} row(s) in all)",
+            file=name,
+            line=int(lines[i]),
+            column="birth",
+        )
+    rule = org.post_sex_rule[posts]
+    wrong = np.flatnonzero((rule >= 0) & (pop.female != (rule == 1)))
+    if len(wrong):
+        i = int(wrong[0])
+        want = "women" if rule[i] == 1 else "men"
+        warnings.warn(
+            f"{name}, line {lines[i]}, column 'sex': {where(i)}: the unit's leaders are {want} (org file: leader_sex); "
+            f"kept, later appointments follow the rule ({len(wrong)} row(s) in all)",
+            RosterWarning,
+            stacklevel=2,
+        )
+    given = text is not None and "post_since" in text.header
+    if given:
+        j = text.header.index("post_since")
+        filled = np.array([bool(r[j].strip()) for r in text.rows], bool) if len(text.rows) == n else np.zeros(n, bool)
+        first = org.post_first_age_below[posts]
+        late = np.flatnonzero(filled & (first < NEVER) & (pop.post_since - pop.birth >= first))
+        if len(late):
+            i = int(late[0])
+            warnings.warn(
+                f"{name}, line {lines[i]}, column 'post_since': {where(i)} took the post at "
+                f"{int(pop.post_since[i] - pop.birth[i]) // 12}, above the unit's first-appointment cap of "
+                f"{int(first[i]) // 12 - 1} (org file: {POST_KINDS[kind[i]]}_max_age_first); kept ({len(late)} row(s) in all)",
+                RosterWarning,
+                stacklevel=2,
+            )
+
+
 def load_roster_checked(path, org, cfg, rng):
     """``sim.world.roster.load_roster`` with the checks above before and after it.
 
@@ -171,7 +241,8 @@ def load_roster_checked(path, org, cfg, rng):
     text = check_roster_file(path)
     pop = load_roster(path, org, cfg, rng, lines=text.lines if text is not None else None)
     check_population(pop, path, org, text)
+    check_unit_rules(pop, path, org, cfg.start_index, text)
     return pop
 
 
-__all__ = ["COMPETENCE_RANGE", "RosterText", "check_population", "check_roster_file", "load_roster_checked"]
+__all__ = ["COMPETENCE_RANGE", "RosterText", "RosterWarning", "check_population", "check_unit_rules", "check_roster_file", "load_roster_checked"]

@@ -14,8 +14,9 @@ ranks in ``ranks`` (at least ``min_months_in_post`` in post, not on rotation) to
 posts of the same rank in units of the same area below their norm (province units
 among themselves, a district's units among themselves), largest gaps first, at most
 ``per_review`` moves a review (event ``rebalance_transfer``, counted in ``transfers``).
-With ``freeze_recruitment``, a unit at or above its norm recruits no one into a vacated
-staff post (Resolution 39-NQ/TW, 2015).
+With ``freeze_recruitment``, a unit at or above its norm (counted when the month's
+filling begins) recruits no one into a vacated staff post that month (Resolution
+39-NQ/TW, 2015).
 
 ``staffing_imbalance`` = sum over units of |staff in post - norm| / sum of norms.
 """
@@ -45,6 +46,7 @@ class Rebalance(Process):
         self.pars = model.policy.rebalance
         self.norm_of: dict[str, int] = {}  # unit id -> norm (people)
         self._norms = None  # (org version, unit indices, norms) for the metric
+        self._frozen = None  # ((month, org version), units at or above their norm)
 
     def setup(self) -> None:
         self.people = self.model.people
@@ -88,13 +90,19 @@ class Rebalance(Process):
         return sum(1 for p in unit.posts if org.post_active[p] and org.post_holder[p] >= 0)
 
     def frozen(self, p: int) -> bool:
-        """Whether a vacated post p may not be refilled by recruitment: its unit is at or
-        above its norm (``freeze_recruitment``)."""
+        """Whether a vacated post p may not be refilled by recruitment this month: its
+        unit was at or above its norm when the month's filling began
+        (``freeze_recruitment``; staff counted once a month)."""
         if not self.pars.freeze_recruitment:
             return False
-        unit = self.org.units[int(self.org.post_unit[p])]
-        n = self.norm(unit)
-        return n is not None and self.staff(unit) >= n
+        org = self.org
+        m = self.model.month
+        if self._frozen is None or self._frozen[0] != (m, org.version):
+            units, idx, norms = self._normed_units()
+            over = np.zeros(len(org.units), bool)
+            over[idx] = self._staff_by_unit()[idx] >= norms
+            self._frozen = ((m, org.version), over)
+        return bool(self._frozen[1][int(org.post_unit[p])])
 
     def _normed_units(self):
         org = self.org
@@ -123,6 +131,13 @@ class Rebalance(Process):
         by_area: dict[int, list] = {}
         for u in units:
             by_area.setdefault(u.area, []).append(u)
+        # the vacant posts of the movable ranks, by unit and rank (from the vacancy index)
+        org, vacancies = self.org, self.model.indices.vacancies
+        self._vacant: dict[int, dict[int, list[int]]] = {}
+        for r in pars.ranks:
+            for p in sorted(vacancies[r]):
+                if org.post_active[p] and org.post_holder[p] < 0:
+                    self._vacant.setdefault(int(org.post_unit[p]), {}).setdefault(r, []).append(p)
         moved, stuck = 0, set()
         while moved < pars.per_review:
             progress = False
@@ -142,7 +157,7 @@ class Rebalance(Process):
     def _one_move(self, units, gap: dict[int, int], m: int) -> bool:
         """One transfer in one area: the sender furthest above its norm that has a
         movable cadre of a rank the receiver furthest below its norm has a vacancy of."""
-        org, people, pars = self.org, self.people, self.pars
+        people, pars = self.people, self.pars
         senders = sorted((u for u in units if gap[u.index] > 0), key=lambda u: (-gap[u.index], u.uid))
         receivers = sorted((u for u in units if gap[u.index] < 0), key=lambda u: (gap[u.index], u.uid))
         if not senders or not receivers:
@@ -150,11 +165,7 @@ class Rebalance(Process):
         by_unit_rank = self.model.indices.by_unit_rank
         draws = self.draws
         for rcv in receivers:
-            vacant: dict[int, list[int]] = {}
-            for p in rcv.posts:
-                r = int(org.post_rank[p])
-                if org.post_active[p] and org.post_holder[p] < 0 and r in pars.ranks:
-                    vacant.setdefault(r, []).append(p)
+            vacant = self._vacant.get(rcv.index)
             if not vacant:
                 continue
             for snd in senders:
@@ -172,6 +183,9 @@ class Rebalance(Process):
                     if not posts:
                         continue
                     p = posts[draws.smallest(pair_key(int(people.key[i]), np.array(posts, np.uint64)), salt=1)]
+                    vacant[r].remove(p)
+                    if not vacant[r]:
+                        del vacant[r]
                     self.model.personnel.move(i, p, m, Event.REBALANCE_TRANSFER, f"from {snd.uid} (above its norm) to {rcv.uid} (below it)")
                     self.model.flows["transfers"] += 1
                     gap[snd.index] -= 1

@@ -135,9 +135,14 @@ class Rotation(Process):
 
     def _swappable(self, i: int, partners: np.ndarray, m: int) -> np.ndarray:
         """The partners j with whom i may swap posts under both units' rules."""
-        people, may = self.people, self.model.vacancies.may_take
+        if not len(partners):
+            return partners
+        people, vac = self.people, self.model.vacancies
         p_i = int(people.post[i])
-        return np.array([j for j in partners.tolist() if may(i, int(people.post[j]), m) and may(j, p_i, m)], np.int64)
+        ok = vac.may_take_each(np.full(len(partners), i, np.int64), people.post[partners], m)
+        if vac.ruled_posts()[p_i]:
+            ok &= np.isin(partners, vac.meet_unit_rules(partners, p_i, m))
+        return partners[ok]
 
     def _vacancies_elsewhere(self, r: int, area: int, avoid: int = -1) -> list[int]:
         """Vacant non-specialist posts of rank r outside ``area`` (and ``avoid``), ascending."""

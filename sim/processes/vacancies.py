@@ -58,6 +58,7 @@ class Vacancies(Process):
         self.key_post_experience_bonus = pol.rotation.key_post_experience_bonus
         self._gap_seen: set[int] = set()  # key posts whose current vacancy was counted as a gap
         self._non_local_cache = None
+        self._ruled_cache = None
 
     def setup(self) -> None:
         model = self.model
@@ -69,6 +70,7 @@ class Vacancies(Process):
         model, org = self.model, self.org
         draw = self.draws.uniform1
         transition, payroll, recruit = model.transition, model.payroll, model.recruitment.recruit
+        frozen = model.rebalance.frozen
         move, flows = model.personnel.move, model.flows
         prob_by_kind = self.fill_probability
         cut_target = payroll.cut_target(m)
@@ -91,6 +93,8 @@ class Vacancies(Process):
                     payroll.abolish(p)
                     vac.discard(p)
                     continue
+                if kind == SPECIALIST and frozen(p):
+                    continue  # the unit is at or above its staffing norm (sim/processes/rebalance.py)
                 if draw(p) >= prob_by_kind[kind]:  # one draw per vacancy, keyed by the post
                     continue
                 if kind == SPECIALIST or r == 0:
@@ -184,13 +188,29 @@ class Vacancies(Process):
             ok &= m - people.birth[cands] < below
         return cands[ok]
 
+    def ruled_posts(self) -> np.ndarray:
+        """Per post: whether its unit has a leader rule (cached until the organisation changes)."""
+        org = self.org
+        cache = self._ruled_cache
+        if cache is None or cache[0] != org.version:
+            n = org.n_posts
+            ruled = (org.post_sex_rule[:n] >= 0) | (np.minimum(org.post_first_age_below[:n], org.post_age_below[:n]) < NEVER)
+            cache = self._ruled_cache = (org.version, ruled)
+        return cache[1]
+
     def may_take(self, i: int, p: int, m: int) -> bool:
         """Whether cadre i may be put into post p under its unit's rules (for moves other
         than promotions: rotations, transfers, term-limit moves)."""
-        org = self.org
-        if org.post_sex_rule[p] < 0 and min(int(org.post_first_age_below[p]), int(org.post_age_below[p])) >= NEVER:
+        if not self.ruled_posts()[p]:
             return True
         return len(self.meet_unit_rules(np.array([i], np.int64), p, m)) == 1
+
+    def may_take_each(self, cands: np.ndarray, posts: np.ndarray, m: int) -> np.ndarray:
+        """:meth:`may_take` for pairs (cands[k], posts[k]), vectorised over the posts without rules."""
+        ok = ~self.ruled_posts()[posts]
+        for k in np.flatnonzero(~ok).tolist():
+            ok[k] = self.may_take(int(cands[k]), int(posts[k]), m)
+        return ok
 
     def _non_local_bonus(self, cands: np.ndarray, p: int) -> np.ndarray:
         return non_local_preference(self.people.home[cands], int(self.org.post_area[p]), self.strictness)

@@ -26,8 +26,7 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.core.errors import USER_ERRORS, Interrupted, describe_os_error, is_path_error
 from sim.output.run_folder import fail_open_folders, open_folders
-from sim.params.compose import _explain_omegaconf
-from sim.params.schema import register
+from sim.params.compose import _explain_omegaconf, ensure_registered
 
 # signals handled like Ctrl-C
 STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
@@ -89,7 +88,7 @@ def _exit_code(err: KeyboardInterrupt) -> int:
 
 def run_cli(main: Callable[[], object]) -> None:
     """Run a @hydra.main function; report user errors without a traceback (exit 2)."""
-    register()
+    ensure_registered()
     show_tb = os.environ.get("CADRESIM_TRACEBACK") == "1"
     # Let Hydra re-raise so that composition errors reach us instead of exit code 1.
     os.environ["HYDRA_FULL_ERROR"] = "1"

@@ -27,7 +27,7 @@ def main(cfg: DictConfig) -> None:
     data = select(load_report_data(Path(job.run_dir)), job.scenarios, job.metrics)
     out = Path(HydraConfig.get().runtime.output_dir)
     data.table.to_csv(out / "summary.csv", index=False)
-    write_report_files(out, data, lang=job.lang, per_panel=job.per_panel, source=Path(job.run_dir))
+    write_report_files(out, data, lang=job.lang, per_panel=job.per_panel, source=Path(job.run_dir), figures=job.figures)
     print(f"report: {out / ('report.vi.md' if job.lang == 'vi' else 'report.md')}")
 
 

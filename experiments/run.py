@@ -1,7 +1,8 @@
 """One replication of one scenario: ``python -m experiments.run scenario=merge_offices seed=3``.
 
 Writes a run folder (results/run/<timestamp>/): manifest.json, timeseries.parquet,
-events.parquet, summary.csv, figures/*.png, report.md.
+events.parquet, summary.csv, figures/*.png, report.md (``report.figures=false``: no
+figures, e.g. for the jobs of a multirun whose figures nobody looks at).
 """
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+import copy
 import functools
 import os
 from pathlib import Path
@@ -36,6 +37,47 @@ def pytest_xdist_make_scheduler(config, log):
             return module if shares_a_module_fixture(module) else nodeid
 
     return ModuleFixtureScheduling(config, log)
+
+
+class _YamlOnce:
+    """omegaconf's ``yaml`` module with ``load`` remembering what each text parsed to.
+
+    Every Hydra composition parses the same YAML files again with PyYAML's pure-Python
+    loader (about 15 % of a composition's CPU; the suite composes a few hundred times in
+    each worker). Parsing is a pure function of the text: a text seen before gives a
+    copy of its parse; a new text (an edited file, a test's own file) is parsed as
+    always, and a parse that fails is never remembered, so YAML errors and their line
+    and column come from a real parse. Everything else is the real module."""
+
+    def __init__(self, module):
+        self._module, self._seen = module, {}
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+    def load(self, stream, Loader=None):
+        text = stream if isinstance(stream, str) else None
+        if text is None and hasattr(stream, "read") and getattr(stream, "seekable", lambda: False)():
+            at = stream.tell()
+            text = stream.read()
+            stream.seek(at)  # parsed from the stream itself below: its name is in error marks
+        if text is None or not isinstance(text, str):
+            return self._module.load(stream, Loader=Loader)
+        if text in self._seen:
+            return copy.deepcopy(self._seen[text])
+        obj = self._module.load(stream, Loader=Loader)
+        self._seen[text] = copy.deepcopy(obj)
+        return obj
+
+
+def _parse_yaml_once() -> None:
+    import omegaconf.omegaconf as oc
+
+    if not isinstance(oc.yaml, _YamlOnce):
+        oc.yaml = _YamlOnce(oc.yaml)
+
+
+_parse_yaml_once()
 
 
 @pytest.fixture(scope="session")

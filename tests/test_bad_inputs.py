@@ -159,7 +159,7 @@ def test_bad_organisation_file(run, tmp_path, request, org, fragments, caught_by
     documented(request, out, tmp_path)
 
 
-def test_the_tiny_organisation_itself_runs(run, tmp_path):
+def test_the_tiny_organisation_itself_runs(run, tmp_path, no_figures):
     """The organisation the cases above break is valid as it stands (so each case tests
     only its own edit)."""
     confdir = tmp_path / "conf"
@@ -254,7 +254,7 @@ def test_bad_roster(run, tmp_path, request, roster_frame, make, fragments, caugh
     documented(request, out, tmp_path)
 
 
-def test_the_roster_sample_itself_runs(run, tmp_path, roster_frame):
+def test_the_roster_sample_itself_runs(run, tmp_path, roster_frame, no_figures):
     path = tmp_path / "roster.csv"
     path.write_bytes(_csv(roster_frame))
     out = run(f"roster={path}", SHORT)

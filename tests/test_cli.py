@@ -35,6 +35,19 @@ def test_run_writes_a_complete_run_folder(in_process, tmp_path):
     pd.testing.assert_frame_equal(ts, res.timeseries, check_dtype=False)
 
 
+def test_a_run_without_figures(in_process, tmp_path):
+    """``report.figures=false``: the same tables, no figures, and report.md says why."""
+    out = tmp_path / "run"
+    p = in_process("experiments.run", "seed=2", "end=2019-06", "report.figures=false", run_dir=out)
+    assert p.code == 0, p.stderr
+    assert json.loads((out / "manifest.json").read_text())["status"] == "complete"
+    assert not list(out.glob("figures/*.png"))
+    report = (out / "report.md").read_text()
+    assert "![" not in report and "Not drawn: this folder was written with `report.figures=false`." in report
+    res = sim.simulate(sim.load_config(["seed=2", "end=2019-06"]))
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "timeseries.parquet"), res.timeseries, check_dtype=False)
+
+
 @pytest.mark.parametrize(
     "override,fragments",
     [

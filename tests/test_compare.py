@@ -105,14 +105,21 @@ def test_common_random_numbers_before_the_merger(compare_dir):
     assert units["diff_mean"] == units["diff_ci_low"] == units["diff_ci_high"] == -2
 
 
-def test_same_config_and_seeds_give_identical_tables(compare_dir, in_process, tmp_path, no_figures):
+def test_same_config_and_seeds_give_identical_tables(compare_dir, in_process, tmp_path):
+    """Another worker count, the same tables; and ``report.figures=false`` (the figures
+    are checked on compare_dir) changes only the figures: none drawn, the reports say so."""
     out = tmp_path / "b"
-    p = in_process("experiments.compare", *SHORT, "workers=1", run_dir=out)  # other worker count, same tables
+    p = in_process("experiments.compare", *SHORT, "workers=1", "report.figures=false", run_dir=out)
     assert p.code == 0, p.stderr
     pd.testing.assert_frame_equal(
         pd.read_parquet(out / "timeseries.parquet"), pd.read_parquet(compare_dir / "timeseries.parquet")
     )
     assert (out / "summary.csv").read_text() == (compare_dir / "summary.csv").read_text()
+    assert not list(out.glob("figures/*.png")) and json.loads((out / "manifest.json").read_text())["figures"] == []
+    report, report_vi = (out / "report.md").read_text(), (out / "report.vi.md").read_text()
+    assert "![" not in report and "Not drawn: this folder was written with `report.figures=false`." in report
+    assert "![" not in report_vi and "Không vẽ biểu đồ" in report_vi
+    assert (out / "report.xlsx").stat().st_size > 0
 
 
 def test_rerun_into_the_same_folder_runs_only_what_is_missing(compare_dir, in_process, tmp_path, no_figures):

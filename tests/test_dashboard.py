@@ -50,6 +50,9 @@ from sim.params.schema_studies import ParamRange
 from sim.studies.stats import paired_difference
 
 SHORT = ["end=2019-06"]  # the horizon of every model and comparison here
+# the background comparison's own overrides: no figures (the pages read the tables; the
+# figures of a comparison are checked in test_compare and test_researcher)
+IN_BACKGROUND = [*SHORT, "report.figures=false"]
 COMPARED = ["baseline", "merge_offices"]
 REPLICATIONS = 3
 
@@ -227,7 +230,7 @@ def comparison(tmp_path_factory):
     progress seen, the failed job's last progress)."""
     root = tmp_path_factory.mktemp("results")
     elsewhere = tmp_path_factory.mktemp("failing")
-    job = BackgroundComparison(new_folder(root), COMPARED, REPLICATIONS, SHORT).start()
+    job = BackgroundComparison(new_folder(root), COMPARED, REPLICATIONS, IN_BACKGROUND).start()
     bad = BackgroundComparison(
         new_folder(elsewhere), ["baseline"], 2, [*SHORT, f"roster={elsewhere}/missing.csv"]
     ).start()
@@ -254,7 +257,8 @@ def test_background_comparison_shows_progress_and_ends_complete(comparison):
     assert {p.state for p in seen[:-1]} <= {"running", "writing"}
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["status"] == "complete" and manifest["scenarios"] == COMPARED
-    assert manifest["replications"] == REPLICATIONS and manifest["overrides"] == SHORT
+    assert manifest["replications"] == REPLICATIONS and manifest["overrides"] == SHORT  # the models' overrides
+    assert manifest["figures"] == [] and not list(folder.glob("figures/*.png"))  # report.figures=false reached the child
     assert comparison_folders(root) == [folder]
 
 

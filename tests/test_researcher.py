@@ -83,6 +83,26 @@ def test_a_bad_key_in_a_policy_block_names_the_file(tmp_path):
     assert "scenario/typo.yaml" in text and "per_yer" in text and "per_year" in text
 
 
+def test_an_edited_scenario_file_is_read_again(tmp_path):
+    """load_config keeps what it composed (sim/params/compose.py), but a scenario file
+    edited between two calls is read again, even an edit that keeps the file's size, and
+    each call's config is its own."""
+    conf = tmp_path / "c"
+    (conf / "scenario").mkdir(parents=True)
+    path = conf / "scenario" / "mine.yaml"
+    text = "name: mine\nactions:\n  - {kind: merge, month: '2019-05', units: [pc_office, council_office]}\n"
+    path.write_text(text)
+    overrides = [f"hydra.searchpath=[file://{conf}]", "scenario=mine", "end=2019-12"]
+    first, second = sim.load_config(overrides), sim.load_config(overrides)
+    assert first == second and first is not second and first.scenario.actions is not second.scenario.actions
+    second.scenario.actions.clear()  # what a caller does to its config does not reach the next call
+    assert sim.load_config(overrides) == first
+    path.write_text(text.replace("2019-05", "2019-04"))  # the same size, another month
+    assert [a.month for a in sim.load_config(overrides).scenario.actions] == ["2019-04"]
+    (conf / "scenario" / "other.yaml").write_text("name: other\nactions: []\n")  # a file added to the folder
+    assert "other" not in first.scenarios and "other" in sim.load_config([*overrides, "scenarios=[baseline,other]"]).scenarios
+
+
 @pytest.mark.parametrize(
     "name,check",
     [

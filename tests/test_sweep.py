@@ -22,6 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # `-m` as an override: the in-process runner puts hydra.run.dir= first, after which argparse
 # takes no more flags; Hydra reads hydra.mode in its first composition (single_compose=False)
 MULTIRUN = "hydra.mode=MULTIRUN"
+# jobs in other processes (joblib, submitit) draw no figures: these tests read the jobs'
+# tables (test_cli checks a run's figures); in this process grid_sweep patches them out
+NO_FIGURES = "report.figures=false"
 
 
 def _complete_jobs(sweep_dir: Path) -> list[Path]:
@@ -65,11 +68,12 @@ def test_joblib_multirun_on_local_cores(in_process, tmp_path):
     nothing from one job to the next (every job's table is the library's own run)."""
     sweep_dir = tmp_path / "joblib"
     p = in_process("experiments.run", MULTIRUN, "policy.selection.rule=merit,seniority", "seed=3,4", "end=2019-03",
-                   "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", f"hydra.sweep.dir={sweep_dir}",
+                   NO_FIGURES, "hydra/launcher=joblib", "hydra.launcher.n_jobs=2", f"hydra.sweep.dir={sweep_dir}",
                    single_compose=False)  # fmt: skip
     assert p.code == 0, p.stderr
     assert "JoblibLauncher" in (sweep_dir / "multirun.yaml").read_text()
     assert len(_complete_jobs(sweep_dir)) == 4
+    assert not list(sweep_dir.glob("*/figures/*.png"))  # the workers got report.figures=false
     sweep = gather_sweep(sweep_dir)
     assert sweep.varied == ["policy.selection.rule", "seed"]
     assert list(sweep.runs["policy.selection.rule"]) == ["merit", "merit", "seniority", "seniority"]
@@ -119,7 +123,7 @@ def test_sweep_skips_unfinished_jobs(grid_sweep, tmp_path):
 
 def test_submitit_local_multirun(in_process, tmp_path):
     sweep_dir = tmp_path / "submitit"
-    p = in_process("experiments.run", MULTIRUN, "seed=0,1", "end=2019-03", "hydra/launcher=submitit_local",
+    p = in_process("experiments.run", MULTIRUN, "seed=0,1", "end=2019-03", NO_FIGURES, "hydra/launcher=submitit_local",
                    f"hydra.sweep.dir={sweep_dir}", single_compose=False)  # fmt: skip
     assert p.code == 0, p.stderr
     jobs = _complete_jobs(sweep_dir)

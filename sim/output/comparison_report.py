@@ -58,6 +58,7 @@ def write_comparison_files(
         data,
         lang=spec.lang if spec is not None else "both",
         per_panel=spec.per_panel if spec is not None else 4,
+        figures=spec.figures if spec is not None else True,
     )
 
 
@@ -432,13 +433,16 @@ def comparison_figures(comp: Comparison, table: pd.DataFrame, figdir: Path, poli
     return report_figures(ReportData(comp.timeseries, comp.runs, table, meta), figdir, lang)
 
 
-def comparison_report(data: ReportData, figs: list[str], lang: str = "en", source: Path | None = None) -> str:
+def comparison_report(
+    data: ReportData, figs: list[str] | None, lang: str = "en", source: Path | None = None
+) -> str:
     """report.md (or report.vi.md): what the comparison shows, the scenarios, the tables
-    in plain words and units, the figures, the policy applied, sources, glossary."""
+    in plain words and units, the figures (None: not drawn), the policy applied, sources,
+    glossary."""
     run = data.meta.get("run", {})
     seeds = run.get("seeds") or [0]
     ref, end = data.reference, run.get("end", "")
-    fig_md = "\n\n".join(f"![{f}](figures/{f})" for f in figs)
+    fig_md = phrase("no_figures", lang) if figs is None else "\n\n".join(f"![{f}](figures/{f})" for f in figs)
     subset = f"\n\n{phrase('subset', lang, src=source)}" if source is not None else ""
     money = ""
     if run.get("base_salary_vnd_end") and "wage_bill_end" in set(data.table["metric"]):
@@ -531,19 +535,27 @@ def write_xlsx(path: Path, data: ReportData, lang: str = "en") -> None:
 
 
 def write_report_files(
-    out: Path, data: ReportData, *, lang: str = "both", per_panel: int = 4, source: Path | None = None
+    out: Path,
+    data: ReportData,
+    *,
+    lang: str = "both",
+    per_panel: int = 4,
+    source: Path | None = None,
+    figures: bool = True,
 ) -> list[str]:
     """Figures (figures/*.png), report.md and/or report.vi.md, and report.xlsx in ``out``.
 
     ``lang``: "en" (report.md), "vi" (report.vi.md, figures in Vietnamese) or "both"
-    (both reports, figures in English). Returns the figure file names.
+    (both reports, figures in English). ``figures=False`` (``report.figures=false``):
+    no figures are drawn and the reports say so. Returns the figure file names.
     """
     out = Path(out)
     fig_lang = "vi" if lang == "vi" else "en"
-    figs = report_figures(data, out / "figures", fig_lang, per_panel)
+    figs = report_figures(data, out / "figures", fig_lang, per_panel) if figures else []
     for code, name in (("en", "report.md"), ("vi", "report.vi.md")):
         if lang in (code, "both"):
-            (out / name).write_text(comparison_report(data, figs, code, source), encoding="utf-8")
+            report = comparison_report(data, figs if figures else None, code, source)
+            (out / name).write_text(report, encoding="utf-8")
     write_xlsx(out / "report.xlsx", data, "vi" if lang == "vi" else "en")
     return figs
 

@@ -76,6 +76,10 @@ PHRASES: dict[str, dict[str, str]] = {
     "measure": {"en": "measure", "vi": "chỉ tiêu"},
     "part": {"en": "table {k} of {n}", "vi": "bảng {k}/{n}"},
     "figures": {"en": "Figures", "vi": "Biểu đồ"},
+    "no_figures": {
+        "en": "Not drawn: this folder was written with `report.figures=false`.",
+        "vi": "Không vẽ biểu đồ: thư mục này được ghi với `report.figures=false`.",
+    },
     "policy_all": {"en": "Policy changes applied to every scenario", "vi": "Thay đổi chính sách áp dụng cho mọi kịch bản"},
     "policy_all_text": {
         "en": "These command-line overrides apply to every scenario, the reference included: {items}.",

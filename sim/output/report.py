@@ -10,6 +10,7 @@ import pandas as pd
 import yaml
 
 from sim.core.errors import USER_ERRORS
+from sim.output.glossary import phrase
 from sim.output.result import Result
 from sim.output.run_folder import RunFolder
 from sim.plots import run as plotting
@@ -28,6 +29,11 @@ def single_run_figures(res: Result, figdir: Path) -> list[str]:
     return names
 
 
+def draws_figures(cfg) -> bool:
+    """``report.figures`` of a config (True for one without a ``report`` section)."""
+    return bool(getattr(getattr(cfg, "report", None), "figures", True))
+
+
 def write_single_run(out: Path, cfg, run: Callable[[], Result]) -> Result:
     """Run and write a single-replication folder; the manifest says complete last."""
     folder = RunFolder(out, cfg, experiment="run", seeds=[cfg.seed])
@@ -41,7 +47,7 @@ def write_single_run(out: Path, cfg, run: Callable[[], Result]) -> Result:
     pd.DataFrame(
         [{"scenario": res.scenario, "seed": res.seed, "metric": k, "value": v} for k, v in res.summary.items()]
     ).to_csv(out / "summary.csv", index=False)
-    figs = single_run_figures(res, out / "figures")
+    figs = single_run_figures(res, out / "figures") if draws_figures(cfg) else []
     (out / "report.md").write_text(single_run_report(res, cfg, figs))
     folder.complete(scenario=res.scenario, org_counts=res.org_counts)
     return res
@@ -63,7 +69,7 @@ def single_run_report(res: Result, cfg, figs: list[str]) -> str:
         "promotions_total",
     ]
     rows = "\n".join(f"| {k} | {res.summary[k]:.4g} |" for k in keys if k in res.summary)
-    fig_md = "\n\n".join(f"![{f}](figures/{f})" for f in figs)
+    fig_md = "\n\n".join(f"![{f}](figures/{f})" for f in figs) if draws_figures(cfg) else phrase("no_figures")
     conf = yaml.safe_dump(
         {k: v for k, v in dataclasses.asdict(cfg).items() if k in ("seed", "start", "end", "roster", "scenario", "policy")},
         sort_keys=False,

@@ -1,4 +1,5 @@
-"""Schema of what a comparison's report shows (``report``), and of the re-report job
+"""Schema of what a comparison's report shows (``report``; ``report.figures`` also for a
+single run's folder), and of the re-report job
 ``python -m experiments.report`` (``configs/report.yaml``), which draws the figures and
 writes the report of a finished comparison again, for a subset, without simulating."""
 
@@ -25,6 +26,11 @@ class ReportSpec:
     scenarios: list[str] = par([], doc="scenarios shown in the report and figures (empty: every scenario run)")
     metrics: list[str] = par([], doc="timeseries metrics shown (empty: the key metrics of the registry)")
     per_panel: int = par(4, unit="scenarios", doc="most scenarios drawn in one time panel, besides the reference")
+    figures: bool = par(
+        True,
+        doc="draw the figures (figures/*.png) and show them in the report; false: the tables and the report "
+        "without figures, for runs whose figures nobody looks at (sweep jobs, tests); also read by experiments.run",
+    )
 
     def __post_init__(self) -> None:
         check_declared(self, "report")

@@ -62,17 +62,18 @@ class Rebalance(Process):
         """The norms, from the staff in post at the start (see the module docstring)."""
         org, spread = self.org, self.pars.norm_spread
         seed = self.model.seed
+        n, k = org.n_posts, len(org.units)
+        active = org.post_active[:n]
+        units = org.post_unit[:n]
+        n_posts = np.bincount(units[active], minlength=k).tolist()
+        staff = np.bincount(units[active & (org.post_holder[:n] >= 0)], minlength=k).tolist()
+        staffed = np.bincount(units[active & (org.post_kind[:n] == SPECIALIST)], minlength=k).tolist()
         for u in org.units:
-            if not u.active:
-                continue
-            posts = org.posts_of(u)
-            staff = sum(1 for p in posts if org.post_holder[p] >= 0)
-            n_posts = len(posts)
-            if not any(org.post_kind[p] == SPECIALIST for p in posts):
+            if not u.active or not staffed[u.index]:
                 continue  # leadership bodies: no staff of their own (see the org file)
             draw = ((mix64(pair_key(seed, zlib.crc32(u.uid.encode()))) >> 11) + 0.5) * _UNIT
             e = (2.0 * draw - 1.0) * spread
-            self.norm_of[u.uid] = int(min(n_posts, max(1, round(staff * (1.0 + e)))))
+            self.norm_of[u.uid] = int(min(n_posts[u.index], max(1, round(staff[u.index] * (1.0 + e)))))
 
     # ------------------------------------------------------------------ norms
     def norm(self, unit) -> int | None:
@@ -89,20 +90,24 @@ class Rebalance(Process):
         org = self.org
         return sum(1 for p in unit.posts if org.post_active[p] and org.post_holder[p] >= 0)
 
+    def frozen_units(self) -> np.ndarray:
+        """Per unit: at or above its norm when this month's filling began (all False
+        without ``freeze_recruitment``; staff counted once a month)."""
+        org = self.org
+        key = (self.model.month, org.version)
+        if self._frozen is None or self._frozen[0] != key:
+            over = np.zeros(len(org.units), bool)
+            if self.pars.freeze_recruitment:
+                units, idx, norms = self._normed_units()
+                over[idx] = self._staff_by_unit()[idx] >= norms
+            self._frozen = (key, over)
+        return self._frozen[1]
+
     def frozen(self, p: int) -> bool:
         """Whether a vacated post p may not be refilled by recruitment this month: its
         unit was at or above its norm when the month's filling began
-        (``freeze_recruitment``; staff counted once a month)."""
-        if not self.pars.freeze_recruitment:
-            return False
-        org = self.org
-        m = self.model.month
-        if self._frozen is None or self._frozen[0] != (m, org.version):
-            units, idx, norms = self._normed_units()
-            over = np.zeros(len(org.units), bool)
-            over[idx] = self._staff_by_unit()[idx] >= norms
-            self._frozen = ((m, org.version), over)
-        return bool(self._frozen[1][int(org.post_unit[p])])
+        (``freeze_recruitment``)."""
+        return bool(self.frozen_units()[int(self.org.post_unit[p])])
 
     def _normed_units(self):
         org = self.org
@@ -132,12 +137,16 @@ class Rebalance(Process):
         for u in units:
             by_area.setdefault(u.area, []).append(u)
         # the vacant posts of the movable ranks, by unit and rank (from the vacancy index)
+        # (of the units below their norm only: the others receive no one)
         org, vacancies = self.org, self.model.indices.vacancies
+        below = np.zeros(len(org.units), bool)
+        below[[u for u, g in gap.items() if g < 0]] = True
         self._vacant: dict[int, dict[int, list[int]]] = {}
         for r in pars.ranks:
-            for p in sorted(vacancies[r]):
-                if org.post_active[p] and org.post_holder[p] < 0:
-                    self._vacant.setdefault(int(org.post_unit[p]), {}).setdefault(r, []).append(p)
+            arr = np.fromiter(vacancies[r], np.int64, len(vacancies[r]))
+            arr = np.sort(arr[org.post_active[arr] & (org.post_holder[arr] < 0) & below[org.post_unit[arr]]])
+            for p, u in zip(arr.tolist(), org.post_unit[arr].tolist()):
+                self._vacant.setdefault(u, {}).setdefault(r, []).append(p)
         moved, stuck = 0, set()
         while moved < pars.per_review:
             progress = False

@@ -80,6 +80,19 @@ class Vacancies(Process):
             if not vac:
                 continue
             todo = sorted(vac)
+            if not transition.unit_surplus and not (step_down and transition.overdue):
+                # only the payroll cut (the first vacancies in post order) or recruitment can
+                # take a specialist vacancy now: leave out at once those of units at their
+                # staffing norm that the cut does not reach (the loop would skip them one by one)
+                arr = np.fromiter(todo, np.int64, len(todo))
+                open_staff = (org.post_kind[arr] == SPECIALIST) & org.post_active[arr] & (org.post_holder[arr] < 0)
+                if open_staff.any():
+                    need = max(int(cut_target - payroll.abolished), 0)
+                    if need:
+                        open_staff[np.flatnonzero(open_staff)[:need]] = False  # abolished by the cut below
+                    skip = open_staff & model.rebalance.frozen_units()[org.post_unit[arr]]
+                    if skip.any():
+                        todo = arr[~skip].tolist()
             kinds = org.post_kind[todo].tolist()  # a post's kind never changes
             for p, kind in zip(todo, kinds):
                 if org.post_holder[p] >= 0 or not org.post_active[p]:

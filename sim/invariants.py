@@ -90,25 +90,33 @@ def _check_posts_and_holders(model) -> None:
 
 def _check_indices(model) -> None:
     """Candidate indices hold exactly the active cadres at that (unit, rank) / (area, rank)."""
-    org = model.org
-    act = np.flatnonzero(model.people.active[: model.people.n])
-    for (u, r), members in model.indices.by_unit_rank.items():
-        for i in members:
-            if not model.people.active[i] or model.people.unit[i] != u or model.people.rank[i] != r:
-                raise InvariantError(f"index by (unit, rank) is stale for cadre {model.people.cadre_ids[i]}")
-    indexed = sum(len(s) for s in model.indices.by_unit_rank.values())
-    expected = int(np.count_nonzero(model.people.unit[act] >= 0))
-    if indexed != expected:
-        raise InvariantError(f"index by (unit, rank) holds {indexed} cadres, expected {expected}")
-    by_area = model.indices.by_area_rank
+    org, people = model.org, model.people
+    act = np.flatnonzero(people.active[: people.n])
+    expected = int(np.count_nonzero(people.unit[act] >= 0))
     unit_area = np.array([u.area for u in org.units], dtype=np.int64)
-    for (a, r), members in by_area.items():
-        for i in members:
-            if not model.people.active[i] or model.people.rank[i] != r or model.people.unit[i] < 0 or unit_area[model.people.unit[i]] != a:
-                raise InvariantError(f"index by (area, rank) is stale for cadre {model.people.cadre_ids[i]}")
-    indexed = sum(len(s) for s in by_area.values())
-    if indexed != expected:
-        raise InvariantError(f"index by (area, rank) holds {indexed} cadres, expected {expected}")
+
+    def flat(index):
+        """(members, their key's first part, their key's rank), one entry per member."""
+        sizes = [len(s) for s in index.values()]
+        members = np.fromiter((i for s in index.values() for i in s), np.int64, sum(sizes))
+        first = np.repeat(np.array([k[0] for k in index], np.int64), sizes)
+        rank = np.repeat(np.array([k[1] for k in index], np.int64), sizes)
+        return members, first, rank
+
+    i, u, r = flat(model.indices.by_unit_rank)
+    bad = ~people.active[i] | (people.unit[i] != u) | (people.rank[i] != r)
+    if bad.any():
+        raise InvariantError(f"index by (unit, rank) is stale for cadre {people.cadre_ids[int(i[np.argmax(bad)])]}")
+    if len(i) != expected:
+        raise InvariantError(f"index by (unit, rank) holds {len(i)} cadres, expected {expected}")
+    i, a, r = flat(model.indices.by_area_rank)
+    units = people.unit[i]
+    bad = ~people.active[i] | (people.rank[i] != r) | (units < 0)
+    bad |= unit_area[np.maximum(units, 0)] != a
+    if bad.any():
+        raise InvariantError(f"index by (area, rank) is stale for cadre {people.cadre_ids[int(i[np.argmax(bad)])]}")
+    if len(i) != expected:
+        raise InvariantError(f"index by (area, rank) holds {len(i)} cadres, expected {expected}")
 
 
 def _check_structure(model) -> None:

@@ -25,6 +25,11 @@ CONGRESS_METRICS = {  # summary key suffix -> axis title; registry metrics are t
     "mean_age": "mean age (years)",
     "non_local_district_secretaries": "non-local district secretaries",
     "size": "committee elected (people)",
+    "standing_size": "standing committee (people)",
+    "standing_share_new": "standing committee: share newly elected",
+    "standing_share_women": "standing committee: women share",
+    "standing_share_under40": "standing committee: under-40 share",
+    "standing_mean_age": "standing committee: mean age (years)",
 }
 # congress measures that are fractions in [0, 1] besides the share_* ones and registry shares
 _CONGRESS_SHARES = ("non_local_district_secretaries",)
@@ -178,16 +183,18 @@ def congress_bars(summary: pd.DataFrame, targets: dict | None = None, lang: str 
             ax.tick_params(axis="x", labelsize=8)
         if measure in targets:
             ax.axhline(targets[measure], color="tab:red", ls="--", lw=1)
-        if measure.startswith("share_") or measure in _CONGRESS_SHARES or style.is_share(measure):
+        if measure.startswith(("share_", "standing_share_")) or measure in _CONGRESS_SHARES or style.is_share(measure):
             ax.set_ylim(0, 1.0)
             ax.yaxis.set_major_formatter(PercentFormatter(1.0))
             if style.is_share(measure):
                 ax.set_ylabel(style.metric_unit(measure))
-        elif measure == "mean_age" and np.isfinite(stats[1]).any():
+        elif measure.endswith("mean_age") and np.isfinite(stats[1]).any():
             # ages differ by a year or two: start the axis near the data (stated in the label)
             bottom = max(0.0, 5.0 * np.floor(np.nanmin(stats[1]) / 5.0) - 5.0)
             ax.set_ylim(bottom=bottom, top=np.nanmax(stats[2]) + 2.0)
             ax.set_ylabel(f"years (axis starts at {bottom:g})")
+        elif measure.endswith("size"):
+            ax.set_ylabel("people")
         elif style.metric_unit(measure):
             ax.set_ylabel(style.metric_unit(measure))
     handles, labels = axes[0].get_legend_handles_labels()

@@ -120,3 +120,20 @@ def test_later_elections_follow_the_cycle_on_the_ages_in_force():
     assert {"election_2021_share_new", "election_2026_share_new", "election_2026_mean_age"} <= set(s)
     ev = events(model)
     assert ev.loc[ev["kind"] == "election", "month"].tolist() == ["2021-05", "2026-03"]
+
+
+def test_the_new_councils_fill_their_leader_posts_in_the_election_month():
+    """fill_at_election: the posts freed at the election are filled that month (Law on
+    the Organisation of Local Government, 2015: elected at the first session), not at the
+    monthly fill rate."""
+    out = {}
+    for fill in (True, False):
+        vacant = new = 0.0
+        for seed in (1, 2):
+            cfg = sim.load_config([f"seed={seed}", "end=2021-06", f"policy.elections.fill_at_election={str(fill).lower()}"])
+            s = sim.simulate(cfg).summary
+            vacant += s["election_2021_vacant"]
+            new += s["election_2021_share_new"]
+        out[fill] = (vacant, new)
+    assert out[True][0] <= 1 < out[False][0], out
+    assert out[True][1] > out[False][1], out

@@ -526,6 +526,14 @@ class ElectionSpec:
         "government leadership posts (laodongthudo.vn); measured here at the election month (approximation)",
     )
 
+    fill_at_election: bool = par(
+        True,
+        doc="the leader posts left vacant at an election are filled in the election month (by the vacancy rules), "
+        "not at the monthly fill rate",
+        source="Law on the Organisation of Local Government (2015): the new People's Council elects its chair, "
+        "vice-chairs and the People's Committee at its first session",
+    )
+
     def __post_init__(self) -> None:
         check_declared(self, "policy.elections")
 

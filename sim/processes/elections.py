@@ -81,7 +81,24 @@ class Elections(Process):
         posts = self.leader_posts()
         before = [h for p in posts if (h := int(org.post_holder[p])) >= 0]
         gone = self.model.congress.leave_over_age(before, rule, min_months, m, why="not re-elected at the election")
+        if self.pars.fill_at_election:
+            self._fill(posts, m)
         self.pending = (m, posts, set(before), gone)
+
+    def _fill(self, posts: list[int], m: int) -> None:
+        """The new councils elect their leaders at once: every vacant elected post is
+        filled now, highest rank first, by the vacancy process's candidate rules (the
+        vacancies this opens below are filled in the month's normal filling)."""
+        model, org = self.model, self.org
+        transition, vacancies = model.transition, model.vacancies
+        todo = sorted((p for p in posts if org.post_active[p] and org.post_holder[p] < 0), key=lambda p: (-int(org.post_rank[p]), p))
+        for p in todo:
+            if transition.unit_surplus and transition.place(p, m):
+                continue
+            c = vacancies.select_candidate(p, m)
+            if c is not None:
+                model.personnel.move(c, p, m, Event.PROMOTION, "elected at the People's Council election")
+                model.flows["promotions"] += 1
 
     def measure_after(self, m: int) -> None:
         """The posts as held after the election month's filling (see the module)."""

@@ -64,7 +64,7 @@ def _reversals(planned: list[PlannedAction], org: Org, rev: int) -> list[ActionS
     """A split at month ``rev`` of each merger made before it that joined units of the
     party and state sectors and still stands at the end of the plan."""
     standing = set()
-    state_of = {u.uid: u.sector for u in org.units}
+    sector_of = {u.uid: u.sector for u in org.units}
     for pa in planned:
         if pa.spec.kind == "split":
             standing -= {g[0] for g in pa.groups}
@@ -72,7 +72,7 @@ def _reversals(planned: list[PlannedAction], org: Org, rev: int) -> list[ActionS
             standing -= {u for g in pa.groups for u in g}  # merged again: not this merger any more
         if pa.spec.kind == "merge" and pa.month < rev:
             for group, new in zip(pa.groups, pa.new_uids):
-                if {"party", "state"} <= {state_of.get(u) for u in group}:
+                if {"party", "state"} <= {sector_of.get(u) for u in group}:
                     standing.add(new)
     by_key: dict[tuple[str, str], list[str]] = {}
     for uid in sorted(standing, key=lambda u: (org.area_codes.index(u.split(".", 1)[0]), u)):
